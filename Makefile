@@ -1,0 +1,23 @@
+# bsc_okr developer commands. Odoo 18.0 must already be importable by python3.
+PYTHON ?= python3
+DB ?= bsc_okr_demo
+PORT ?= 8069
+export INSTALL
+
+.PHONY: run test lint bench pot screenshots
+
+## Serve Odoo with bsc_okr and its demo data on http://127.0.0.1:$(PORT)
+run:
+	$(PYTHON) tools/devctl.py run --db $(DB) --port $(PORT)
+
+## Lint, then run the whole test suite in a throwaway database
+test:
+	$(PYTHON) tools/devctl.py test
+
+## Lint only
+lint:
+	$(PYTHON) tools/devctl.py lint
+
+## Company-scale benchmark (see bench/README.md); not part of `make test`
+bench:
+	$(PYTHON) bench/run.py $(if $(SCALE),--scale $(SCALE),)

@@ -1,0 +1,1 @@
+"""Plain-Python calculation core of bsc_okr: no Odoo import below this package."""

@@ -1,0 +1,37 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    okr_strict_appraisal_wall = fields.Boolean(
+        string="Strict Appraisal Wall",
+        default=True,
+        help="When set, members of KPI Appraisal see no OKR of anybody but "
+        "themselves, not even company-public ones.",
+    )
+    okr_stale_days = fields.Integer(
+        string="Stale Key Result After (days)",
+        default=14,
+        help="A key result without a check-in for this many days is flagged "
+        "stale and listed for its owner and their manager.",
+    )
+    okr_approval_escalation_days = fields.Integer(
+        string="Escalate Approvals After (days)",
+        default=5,
+        help="A pending approval request older than this gets an activity for "
+        "the next manager up.",
+    )
+
+    _sql_constraints = [
+        (
+            "okr_stale_days_positive",
+            "CHECK(okr_stale_days > 0)",
+            "The number of days before a key result is stale must be positive.",
+        ),
+        (
+            "okr_approval_escalation_days_positive",
+            "CHECK(okr_approval_escalation_days > 0)",
+            "The number of days before an approval is escalated must be positive.",
+        ),
+    ]

@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    okr_strict_appraisal_wall = fields.Boolean(
+        related="company_id.okr_strict_appraisal_wall", readonly=False
+    )
+    okr_stale_days = fields.Integer(related="company_id.okr_stale_days", readonly=False)
+    okr_approval_escalation_days = fields.Integer(
+        related="company_id.okr_approval_escalation_days", readonly=False
+    )
