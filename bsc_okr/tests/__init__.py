@@ -1,1 +1,4 @@
 from . import test_groups
+from . import test_approval_mixin
+from . import test_approval_roles
+from . import test_approval_escalation
