@@ -3,6 +3,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from ..models.approval_guard import state_pass
 from .approval_common import ApprovalCase
 
 
@@ -76,7 +77,7 @@ class TestApprovalWorkflow(ApprovalCase):
         action = doc.with_user(self.user_manager).action_approval_open_reject_wizard()
         self.assertEqual(action["res_model"], "okr.approval.reject.wizard")
         Wizard = self.env["okr.approval.reject.wizard"].with_user(self.user_manager)
-        with Form(Wizard.with_context(action["context"])) as form:
+        with Form(Wizard.with_context(**action["context"])) as form:
             self.assertEqual(form.request_id, self.pending_request(doc))
             form.reason = "Too vague"
         form.record.action_confirm()
@@ -263,8 +264,6 @@ class TestApprovalStateGuard(ApprovalCase):
 
     def test_pass_is_scoped(self):
         """A pass for one record and state does not open another."""
-        from odoo.addons.bsc_okr.models.approval_guard import state_pass
-
         doc, other = self.make_doc(), self.make_doc()
         with state_pass(doc._name, doc.ids, "approved"):
             with self.assertRaises(UserError):

@@ -13,9 +13,7 @@ class OkrApprovalRejectWizard(models.TransientModel):
     res_id = fields.Many2oneReference(
         string="Document ID", model_field="res_model", required=True, readonly=True
     )
-    request_id = fields.Many2one(
-        "okr.approval.request", compute="_compute_request_id", string="Request"
-    )
+    request_id = fields.Many2one("okr.approval.request", compute="_compute_request_id")
     reason = fields.Text(
         required=True, help="Told to the requester and kept in the history."
     )
