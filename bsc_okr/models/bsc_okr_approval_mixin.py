@@ -794,6 +794,8 @@ class BscOkrApprovalMixin(models.AbstractModel):
             )
         self._approval_lock_request(request)
         target = request.to_state if decision == "approved" else request.reject_state
+        # request is a sudo record (see _approval_pending_requests_by_res_id):
+        # users only read requests; the decision was checked just above.
         request.write(
             {
                 "state": decision,

@@ -232,7 +232,9 @@ class OkrApprovalRequest(models.Model):
                 now,
             )
         )
-        requests = self.browse([row[0] for row in rows])
+        # sudo: requests are read-only for users, and the cron may be run by
+        # hand by an administrator who is not the superuser.
+        requests = self.sudo().browse([row[0] for row in rows])
         for request in requests:
             request._escalate(now)
         return True

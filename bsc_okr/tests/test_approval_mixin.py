@@ -6,6 +6,36 @@ from odoo.tests import Form, tagged
 from ..models.approval_guard import state_pass
 from .approval_common import ApprovalCase
 
+DOCUMENTED_FORM = """
+<form>
+    <header>
+        <button name="action_approval_request" type="object"
+                string="Submit"
+                context="{'approval_to_state': 'approved'}"
+                invisible="'approved' not in (approval_next_states or [])"/>
+        <button name="action_approval_approve" type="object"
+                string="Approve" class="btn-primary"
+                invisible="not approval_can_approve"/>
+        <button name="action_approval_open_reject_wizard" type="object"
+                string="Reject" invisible="not approval_can_approve"/>
+        <button name="action_approval_cancel_request" type="object"
+                string="Withdraw" invisible="not approval_can_cancel"/>
+        <field name="state" widget="statusbar"/>
+    </header>
+    <sheet>
+        <field name="name"/>
+        <field name="approval_next_states" invisible="1"/>
+        <field name="approval_can_approve" invisible="1"/>
+        <field name="approval_can_cancel" invisible="1"/>
+        <notebook>
+            <page string="Stage History" name="approval_history">
+                <field name="approval_history_html" nolabel="1"/>
+            </page>
+        </notebook>
+    </sheet>
+</form>
+"""
+
 
 @tagged("post_install", "-at_install")
 class TestApprovalWorkflow(ApprovalCase):
@@ -454,3 +484,26 @@ class TestApprovalHelpers(ApprovalCase):
 
         read_helpers(1)  # warm the access caches
         self.assertEqual(read_helpers(2), read_helpers(6))
+
+    def test_documented_form_view_is_valid(self):
+        """The header and page of docs/architecture.md validate as a view."""
+        view = self.env["ir.ui.view"].create(
+            {
+                "name": "approval test doc form",
+                "model": "okr.approval.test.doc",
+                "type": "form",
+                "arch": DOCUMENTED_FORM,
+            }
+        )
+        doc = self.make_doc()
+        as_employee = doc.with_user(self.user_employee)
+        views = as_employee.get_views([(view.id, "form")])
+        self.assertIn("approval_history_html", views["models"][doc._name]["fields"])
+        spec = {
+            "approval_next_states": {},
+            "approval_can_approve": {},
+            "approval_history_html": {},
+        }
+        values = as_employee.web_read(spec)[0]
+        self.assertEqual(values["approval_next_states"], ["approved", "cancelled"])
+        self.assertFalse(values["approval_can_approve"])
