@@ -5,6 +5,27 @@ from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
 from .approval_common import ApprovalCase
+from .test_approval_mixin import DOCUMENTED_FORM
+
+# Clicks a form button once it is shown, then waits for the form to reload
+# without it. Python checks the outcome in the database afterwards.
+CLICK_JS = """
+(async () => {
+    const wait = async (check, what) => {
+        for (let i = 0; i < 150; i++) {
+            const found = check();
+            if (found) { return found; }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error("timed out waiting for " + what);
+    };
+    const selector = "button[name=%(button)s]";
+    const button = await wait(() => document.querySelector(selector), selector);
+    button.click();
+    await wait(() => !document.querySelector(selector), "the button to go away");
+    console.log("test successful");
+})();
+"""
 
 
 @tagged("post_install", "-at_install")
@@ -132,3 +153,40 @@ class TestApprovalRpc(HttpCase, ApprovalCase):
         row.invalidate_recordset()
         self.assertFalse(row.comment)
         self.assertEqual(len(self.history(doc)), 1)
+
+    def test_request_and_approve_in_the_form(self):
+        """The documented buttons work in the web client: the employee submits,
+        the manager approves (and the submit button follows the Json helper)."""
+        view = self.env["ir.ui.view"].create(
+            {
+                "name": "approval test doc form",
+                "model": "okr.approval.test.doc",
+                "type": "form",
+                "arch": DOCUMENTED_FORM,
+            }
+        )
+        action = self.env["ir.actions.act_window"].create(
+            {
+                "name": "Approval test docs",
+                "res_model": "okr.approval.test.doc",
+                "view_mode": "form",
+                "view_id": view.id,
+            }
+        )
+        doc = self.make_doc()
+        url = f"/odoo/action-{action.id}/{doc.id}"
+        self.browser_js(
+            url,
+            CLICK_JS % {"button": "action_approval_request"},
+            login=self.user_employee.login,
+        )
+        doc.invalidate_recordset()
+        self.assertEqual(doc.state, "submitted")
+        self.browser_js(
+            url,
+            CLICK_JS % {"button": "action_approval_approve"},
+            login=self.user_manager.login,
+        )
+        doc.invalidate_recordset()
+        self.assertEqual(doc.state, "approved")
+        self.assertEqual(self.history(doc)[-1].user_id, self.user_manager)
