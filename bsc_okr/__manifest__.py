@@ -22,6 +22,12 @@
         "views/res_config_settings_views.xml",
         "views/hr_department_views.xml",
         "views/bsc_okr_menus.xml",
+        "security/okr_approval_security.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/okr_approval_request_views.xml",
+        "views/okr_stage_history_views.xml",
+        "wizard/okr_approval_reject_wizard_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -3,3 +3,8 @@ from . import test_engine_grading
 from . import test_engine_graph
 from . import test_engine_periods
 from . import test_engine_scoring
+from . import test_approval_mixin
+from . import test_approval_roles
+from . import test_approval_escalation
+from . import test_approval_concurrency
+from . import test_approval_rpc

@@ -1,0 +1,1 @@
+from . import okr_approval_reject_wizard
