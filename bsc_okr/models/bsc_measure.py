@@ -99,7 +99,6 @@ class BscMeasure(models.Model):
     )
     owner_id = fields.Many2one(
         "hr.employee",
-        string="Owner",
         tracking=True,
         domain="[('company_id', 'in', [company_id, False])]",
         help="Who reports the values. Owners may enter values of their measures.",
