@@ -3,3 +3,5 @@ from . import test_bsc_model
 from . import test_bsc_thresholds
 from . import test_bsc_measure_values
 from . import test_bsc_scoring
+from . import test_bsc_live
+from . import test_bsc_security
