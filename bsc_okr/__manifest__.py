@@ -33,6 +33,14 @@
         "views/bsc_initiative_views.xml",
         "views/bsc_config_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "bsc_okr/static/src/strategy_map/**/*",
+        ],
+        "web.assets_tests": [
+            "bsc_okr/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/res_company_demo.xml",
         "demo/hr_department_demo.xml",

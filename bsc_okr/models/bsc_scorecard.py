@@ -436,16 +436,17 @@ class BscScorecard(models.Model):
         Runs with the caller's rights: the record rules decide what is shown.
         """
         scorecard = self[:1] or self._map_default_scorecard()
+        card_fields = ["name", "state", "date_from", "date_to", "current_period_id"]
+        cards = self.search_read([], card_fields, limit=200, load=None)
         scorecards = [
-            {"id": sc["id"], "name": sc["name"], "state": sc["state"]}
-            for sc in self.search_read([], ["name", "state"], limit=200)
+            {"id": sc["id"], "name": sc["name"], "state": sc["state"]} for sc in cards
         ]
         if not scorecard:
             return {"scorecard": False, "scorecards": scorecards}
         today = fields.Date.context_today(self)
-        [card] = scorecard.read(
-            ["name", "state", "date_from", "date_to", "current_period_id"]
-        )
+        card = next((sc for sc in cards if sc["id"] == scorecard.id), None)
+        if card is None:
+            [card] = scorecard.read(card_fields, load=None)
         periods = self.env["bsc.period"].search_read(
             [("scorecard_id", "=", scorecard.id), ("date_start", "<=", today)],
             ["name", "code"],
@@ -454,7 +455,7 @@ class BscScorecard(models.Model):
         period_ids = [p["id"] for p in periods]
         if not period_id or period_id not in period_ids:
             period_id = (
-                card["current_period_id"][0]
+                card["current_period_id"]
                 if card["current_period_id"]
                 else period_ids[0]
                 if period_ids
@@ -465,28 +466,28 @@ class BscScorecard(models.Model):
             ["name", "kind", "color", "sequence", "weight"],
             order="sequence desc, id",
         )
-        objectives = self.env["bsc.objective"].search_read(
+        Objective = self.env["bsc.objective"]
+        objectives = Objective.search_read(
             [("scorecard_id", "=", scorecard.id)],
-            [
-                "name",
-                "perspective_id",
-                "theme_ids",
-                "owner_id",
-                "execution_approach",
-                "weight",
-            ],
+            ["name", "perspective_id", "owner_id", "execution_approach", "weight"],
         )
         links = self.env["bsc.objective.link"].search_read(
             [("scorecard_id", "=", scorecard.id)],
             ["cause_id", "effect_id", "strength", "hypothesis", "lag_periods"],
             load=None,
         )
-        theme_ids = set(scorecard.theme_ids.ids)
-        for objective in objectives:
-            theme_ids.update(objective["theme_ids"])
-        themes = self.env["bsc.theme"].search_read(
-            [("id", "in", list(theme_ids))], ["name", "color"]
-        )
+        # One grouped query gives every theme with the objectives carrying it.
+        objective_themes = {}
+        themes = []
+        for theme, objective_ids in Objective._read_group(
+            [("scorecard_id", "=", scorecard.id), ("theme_ids", "!=", False)],
+            ["theme_ids"],
+            ["id:array_agg"],
+        ):
+            themes.append(theme)
+            for objective_id in objective_ids:
+                objective_themes.setdefault(objective_id, []).append(theme.id)
+        themes = sorted(themes, key=lambda t: (t.sequence, t.name or "", t.id))
         scores = {}
         if period_id:
             for row in self.env["bsc.score"].search_read(
@@ -540,15 +541,14 @@ class BscScorecard(models.Model):
                 for p in perspectives
             ],
             "themes": [
-                {"id": t["id"], "name": t["name"], "color": t["color"] or ""}
-                for t in themes
+                {"id": t.id, "name": t.name, "color": t.color or ""} for t in themes
             ],
             "objectives": [
                 {
                     "id": o["id"],
                     "name": o["name"],
                     "perspective_id": o["perspective_id"][0],
-                    "theme_ids": o["theme_ids"],
+                    "theme_ids": objective_themes.get(o["id"], []),
                     "owner": o["owner_id"][1] if o["owner_id"] else "",
                     "approach": o["execution_approach"],
                     **scores.get(("objective", o["id"]), empty),

@@ -5,3 +5,5 @@ from . import test_bsc_measure_values
 from . import test_bsc_scoring
 from . import test_bsc_live
 from . import test_bsc_security
+from . import test_bsc_strategy_map
+from . import test_bsc_rpc
