@@ -46,5 +46,6 @@
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/bsc_demo.xml",
     ],
 }

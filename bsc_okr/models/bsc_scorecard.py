@@ -1,5 +1,7 @@
 import logging
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
@@ -168,7 +170,8 @@ class BscScorecard(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         scorecards = super().create(vals_list)
-        scorecards._create_template_perspectives()
+        if not self.env.context.get("bsc_no_template_perspectives"):
+            scorecards._create_template_perspectives()
         scorecards._sync_periods()
         return scorecards
 
@@ -411,6 +414,39 @@ class BscScorecard(models.Model):
         live._refresh_live_values()
         locked._recompute_scores()
         return True
+
+    def _record_value_series(self, series):
+        """Record monthly values ending with the current month, in one batch.
+
+        ``series`` maps a measure id to a list of values, the last one for
+        the current month, the one before for the previous month, and so on;
+        None leaves a month unreported. Months outside the horizon or not
+        due for the measure's frequency are skipped. Used by the demo data
+        and the benchmark; the values go through the normal checks.
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        this_month = engine_periods.month_range(today)[0]
+        periods = {p.date_start: p for p in self.period_ids}
+        measures = self.env["bsc.measure"].browse(list(series))
+        vals_list = []
+        for measure in measures:
+            values = series[measure.id]
+            for index, value in enumerate(values):
+                months_back = len(values) - 1 - index
+                month = this_month - relativedelta(months=months_back)
+                period = periods.get(month)
+                if value is None or not period or not measure._is_due(period):
+                    continue
+                vals_list.append(
+                    {
+                        "measure_id": measure.id,
+                        "period_id": period.id,
+                        "value": value,
+                        "source": "push" if measure.source_type == "push" else "manual",
+                    }
+                )
+        return self.env["bsc.measure.value"].create(vals_list)
 
     def _period_for(self, day):
         """The period of this scorecard containing ``day``, or empty."""
