@@ -223,10 +223,11 @@ export class StrategyMap extends Component {
             const x2 = spread(incoming[link.effect_id], to);
             let d;
             if (Math.abs(from.top - to.top) < 4) {
-                // Same band: an arc over the cards.
-                const y = from.top;
-                const lift = Math.max(28, Math.abs(x2 - x1) / 4);
-                d = `M ${x1} ${y} C ${x1} ${y - lift}, ${x2} ${y - lift}, ${x2} ${y - 2}`;
+                // Same band: a shallow arc through the gap under the cards.
+                const y1 = from.top + from.height;
+                const y2 = to.top + to.height;
+                const dip = 22;
+                d = `M ${x1} ${y1} C ${x1} ${y1 + dip}, ${x2} ${y2 + dip}, ${x2} ${y2}`;
             } else {
                 const upward = to.top < from.top;
                 const y1 = upward ? from.top : from.top + from.height;
