@@ -160,10 +160,6 @@ class BscMeasure(models.Model):
                     or measure.objective_id.scorecard_id.department_id
                 )
 
-    def _compute_display_name(self):
-        for measure in self:
-            measure.display_name = measure.name or ""
-
     @api.constrains("weight")
     def _check_weight(self):
         for measure in self:

@@ -7,3 +7,4 @@ from . import test_bsc_live
 from . import test_bsc_security
 from . import test_bsc_strategy_map
 from . import test_bsc_rpc
+from . import test_bsc_cron
