@@ -246,6 +246,8 @@ class BscMeasure(models.Model):
         return self._live_drilldown_action(start, period.date_start)
 
     def action_refresh_live(self):
+        """Read the live source now (Strategy Officers) and rescore."""
+        self.check_access("write")
         self._refresh_live_values()
         self.scorecard_id._recompute_scores()
         return True

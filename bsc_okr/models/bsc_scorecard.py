@@ -213,6 +213,8 @@ class BscScorecard(models.Model):
 
     def action_recompute(self):
         """Refresh live measures and recompute every score now."""
+        # Strategy Officers only: it writes values of live measures.
+        self.check_access("write")
         locked = self._lock_for_recompute()
         if locked != self:
             raise UserError(

@@ -150,6 +150,18 @@ class TestBscObjectiveLink(BscCase):
                 {"cause_id": self.obj_process.id, "effect_id": stranger.id}
             )
 
+    def test_linked_objective_stays_in_its_scorecard(self):
+        other = self.env["bsc.scorecard"].create(
+            {"name": "Other", "company_id": self.company.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "cause-effect links"):
+            self.obj_process.write(
+                {
+                    "scorecard_id": other.id,
+                    "perspective_id": other.perspective_ids[0].id,
+                }
+            )
+
     def test_valid_shortcut_link(self):
         link = self.env["bsc.objective.link"].create(
             {"cause_id": self.obj_learning.id, "effect_id": self.obj_financial.id}
