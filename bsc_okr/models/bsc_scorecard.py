@@ -181,6 +181,12 @@ class BscScorecard(models.Model):
             self._sync_periods()
         return result
 
+    def unlink(self):
+        # Objectives first: their perspective link is ON DELETE RESTRICT
+        # (a perspective holding objectives must not vanish on its own).
+        self.objective_ids.unlink()
+        return super().unlink()
+
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         for scorecard, vals in zip(self, vals_list, strict=True):

@@ -80,6 +80,18 @@ class TestBscScorecard(BscCase):
         with self.assertRaises(ValidationError):
             self.scorecard.parent_id = child
 
+    def test_delete_scorecard_with_its_content(self):
+        self.record_values(self.measure_own, {"2026-03": 90})
+        self.scorecard.with_user(self.user_strategy).unlink()
+        self.assertFalse(self.obj_process.exists())
+        self.assertFalse(
+            self.env["bsc.score"].search([("measure_id", "=", self.measure_own.id)])
+        )
+
+    def test_perspective_with_objectives_cannot_be_deleted(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self.persp["process"].unlink()
+
     def test_activate_needs_objectives(self):
         card = self.env["bsc.scorecard"].create(
             {"name": "Empty", "company_id": self.company.id}
