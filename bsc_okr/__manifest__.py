@@ -19,6 +19,9 @@
     "data": [
         "security/bsc_okr_groups.xml",
         "security/ir.model.access.csv",
+        "security/bsc_security.xml",
+        "data/bsc_threshold_profile_data.xml",
+        "data/bsc_cron_data.xml",
         "views/res_config_settings_views.xml",
         "views/hr_department_views.xml",
         "views/bsc_okr_menus.xml",
@@ -28,11 +31,27 @@
         "views/okr_approval_request_views.xml",
         "views/okr_stage_history_views.xml",
         "wizard/okr_approval_reject_wizard_views.xml",
+        "views/bsc_scorecard_views.xml",
+        "views/bsc_objective_views.xml",
+        "views/bsc_measure_views.xml",
+        "views/bsc_measure_value_views.xml",
+        "views/bsc_score_views.xml",
+        "views/bsc_initiative_views.xml",
+        "views/bsc_config_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "bsc_okr/static/src/strategy_map/**/*",
+        ],
+        "web.assets_tests": [
+            "bsc_okr/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/res_company_demo.xml",
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/bsc_demo.xml",
     ],
 }

@@ -8,3 +8,12 @@ from . import test_approval_roles
 from . import test_approval_escalation
 from . import test_approval_concurrency
 from . import test_approval_rpc
+from . import test_bsc_model
+from . import test_bsc_thresholds
+from . import test_bsc_measure_values
+from . import test_bsc_scoring
+from . import test_bsc_live
+from . import test_bsc_security
+from . import test_bsc_strategy_map
+from . import test_bsc_rpc
+from . import test_bsc_cron
