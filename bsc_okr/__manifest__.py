@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": True,
     "installable": True,
-    "depends": ["hr", "portal", "mail", "report_xlsx"],
+    "depends": ["hr", "portal", "mail", "report_xlsx", "web_hierarchy"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "uninstall_hook": "uninstall_hook",
     "data": [
@@ -22,11 +22,25 @@
         "views/res_config_settings_views.xml",
         "views/hr_department_views.xml",
         "views/bsc_okr_menus.xml",
+        "security/okr_security.xml",
+        "data/okr_data.xml",
+        "views/okr_cycle_views.xml",
+        "views/okr_objective_views.xml",
+        "views/okr_objective_public_views.xml",
+        "views/okr_key_result_views.xml",
+        "views/okr_checkin_views.xml",
+        "wizard/okr_checkin_wizard_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/okr_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "bsc_okr/static/src/okr/**/*",
+        ],
+    },
 }
