@@ -21,3 +21,7 @@ lint:
 ## Company-scale benchmark (see bench/README.md); not part of `make test`
 bench:
 	$(PYTHON) bench/run.py $(if $(SCALE),--scale $(SCALE),)
+
+## Regenerate bsc_okr/i18n/bsc_okr.pot from the code and merge it into the .po files
+pot:
+	$(PYTHON) tools/devctl.py pot

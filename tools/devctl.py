@@ -476,6 +476,61 @@ def check_uninstall(dbname, log_path):
     return None
 
 
+def cmd_pot(opts):
+    """Regenerate i18n/bsc_okr.pot from the code and merge it into the .po files."""
+    import polib
+
+    check_odoo()
+    ensure_postgres()
+    dbname = f"bsc_okr_pot_{os.getpid()}"
+    pot_path = REPO / ADDON / "i18n" / f"{ADDON}.pot"
+    pot_path.parent.mkdir(exist_ok=True)
+    try:
+        proc = subprocess.run(
+            odoo_cmd(
+                "-d",
+                dbname,
+                "-i",
+                ADDON,
+                "--without-demo",
+                "all",
+                "--stop-after-init",
+                "--no-http",
+                "--log-level",
+                "warn",
+            ),
+            check=False,
+        )
+        if proc.returncode:
+            raise Failure("could not install bsc_okr to export its terms", code=1)
+        proc = subprocess.run(
+            odoo_cmd(
+                "-d",
+                dbname,
+                "--modules",
+                ADDON,
+                "--i18n-export",
+                str(pot_path),
+                "--stop-after-init",
+                "--no-http",
+                "--log-level",
+                "warn",
+            ),
+            check=False,
+        )
+        if proc.returncode:
+            raise Failure("the export of the terms failed", code=1)
+    finally:
+        drop_database(dbname)
+    pot = polib.pofile(str(pot_path))
+    for po_path in sorted(pot_path.parent.glob("*.po")):
+        po = polib.pofile(str(po_path))
+        po.merge(pot)
+        po.save(str(po_path))
+        say(f"{po_path.name}: {po.percent_translated()}% translated")
+    say(f"wrote {pot_path.relative_to(REPO)} ({len(pot)} terms)")
+
+
 def _interesting(line):
     return (
         " ERROR " in line
@@ -508,9 +563,12 @@ def main(argv=None):
     test.add_argument("--skip-uninstall", action="store_true")
     test.add_argument("-v", "--verbose", action="store_true")
     sub.add_parser("lint", help="ruff, pylint-odoo and XML checks")
+    sub.add_parser("pot", help="regenerate i18n/bsc_okr.pot and merge the .po files")
     opts = parser.parse_args(argv)
     try:
-        {"run": cmd_run, "test": cmd_test, "lint": cmd_lint}[opts.command](opts)
+        {"run": cmd_run, "test": cmd_test, "lint": cmd_lint, "pot": cmd_pot}[
+            opts.command
+        ](opts)
     except Failure as exc:
         say(str(exc))
         return exc.code
