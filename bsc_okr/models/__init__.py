@@ -23,3 +23,4 @@ from . import okr_objective
 from . import okr_objective_public
 from . import okr_key_result
 from . import okr_checkin
+from . import bsc_objective_okr

@@ -1,8 +1,9 @@
 import datetime
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..engine import EngineError, grading
 
@@ -24,6 +25,7 @@ class OkrKeyResult(models.Model):
 
     _name = "okr.key.result"
     _description = "Key Result"
+    _inherit = ["bsc.live.source.mixin"]
     _order = "objective_id, sequence, id"
     _check_company_auto = True
 
@@ -40,6 +42,8 @@ class OkrKeyResult(models.Model):
         "target_value",
         "weight",
         "sequence",
+        "source_type",
+        "measure_id",
     }
     #: Written only by check-ins (or, for live key results, the refresh).
     _okr_checkin_fields = {"current_value", "confidence", "last_checkin_date"}
@@ -156,6 +160,28 @@ class OkrKeyResult(models.Model):
     grade_override = fields.Float(string="Grade Given", copy=False)
     grade_note = fields.Text(
         copy=False, help="Why the grade differs from the measured progress."
+    )
+    source_type = fields.Selection(
+        selection=[
+            ("manual", "Check-ins"),
+            ("live", "Live from Odoo data"),
+            ("measure", "A scorecard measure"),
+        ],
+        string="Source",
+        required=True,
+        default="manual",
+        help="Check-ins: people post the values. Live: the value is read "
+        "from Odoo records over the cycle (configured by an OKR manager or a "
+        "Strategy Officer). Measure: the value follows a Balanced Scorecard "
+        "measure. Automatic updates are recorded as check-ins.",
+    )
+    measure_id = fields.Many2one(
+        "bsc.measure",
+        string="Measure",
+        index=True,
+        ondelete="set null",
+        check_company=True,
+        help="The scorecard measure this key result follows or relates to.",
     )
     checkin_ids = fields.One2many("okr.checkin", "key_result_id", string="Check-ins")
     checkin_count = fields.Integer(compute="_compute_checkin_count")
@@ -437,6 +463,17 @@ class OkrKeyResult(models.Model):
                     )
                 )
 
+    @api.constrains("source_type", "measure_id")
+    def _check_measure_source(self):
+        for key_result in self:
+            if key_result.source_type == "measure" and not key_result.measure_id:
+                raise ValidationError(
+                    self.env._(
+                        "Choose the measure the key result %(kr)s follows.",
+                        kr=key_result.name,
+                    )
+                )
+
     @api.onchange("metric_type")
     def _onchange_metric_type(self):
         if self.metric_type == "milestone":
@@ -508,6 +545,111 @@ class OkrKeyResult(models.Model):
                         cycle=key_result.cycle_id.name,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Automatic sources: the live mixin of bsc_okr, or a scorecard measure
+    # ------------------------------------------------------------------
+    def _live_is_enabled(self):
+        self.ensure_one()
+        return self.source_type == "live"
+
+    def _live_config_groups(self):
+        return (*super()._live_config_groups(), "bsc_okr.group_okr_manager")
+
+    def _live_config_fields(self):
+        return (*super()._live_config_fields(), "source_type")
+
+    def _live_changed(self, vals):
+        # Only switching to or from "live" configures the source.
+        changed = super()._live_changed(
+            {key: value for key, value in vals.items() if key != "source_type"}
+        )
+        if "source_type" in vals:
+            changed |= self.filtered(
+                lambda kr: (kr.source_type == "live") != (vals["source_type"] == "live")
+            )
+        return changed
+
+    def _okr_source_values(self):
+        """``{key_result: value}`` read from each automatic source now.
+
+        Live sources aggregate the cycle so far, read as the user who
+        configured them; measures give their current (year-to-date) actual.
+        Key results whose source has no value yet are left out.
+        """
+        today = fields.Date.context_today(self)
+        values = {}
+        for key_result in self:
+            cycle = key_result.cycle_id
+            if key_result.source_type == "live" and cycle.date_start <= today:
+                last_day = min(today, cycle.date_end)
+                months = key_result._live_read_months(cycle.date_start, last_day)
+                buckets = list(months.get(key_result.id, {}).values())
+                value = key_result._live_combine(buckets) if buckets else None
+            elif key_result.source_type == "measure" and key_result.measure_id:
+                measure = key_result.measure_id
+                value = measure.current_actual if measure.last_value_date else None
+            else:
+                value = None
+            if value is not None:
+                values[key_result] = value
+        return values
+
+    def _okr_refresh_sources(self):
+        """Record a check-in for each automatic key result whose value moved.
+
+        Runs as superuser (cron, or after the access check of the button):
+        live sources are still read with their configuring user's rights.
+        Returns the new check-ins.
+        """
+        running = self.filtered(
+            lambda kr: (
+                kr.source_type != "manual"
+                and kr.objective_id.state == "active"
+                and kr.cycle_id.state in ("running", "grading")
+            )
+        )
+        vals_list = []
+        for key_result, value in running._okr_source_values().items():
+            if abs(value - key_result.current_value) <= 1e-9:
+                continue
+            vals_list.append(
+                {
+                    "key_result_id": key_result.id,
+                    "value": value,
+                    "confidence": key_result.confidence,
+                    "author_id": key_result.live_user_id.id or SUPERUSER_ID,
+                    "comment": self.env._("Updated automatically from its source."),
+                }
+            )
+        running.filtered(lambda kr: kr.source_type == "live").write(
+            {"live_refreshed_at": fields.Datetime.now()}
+        )
+        return self.env["okr.checkin"].sudo().create(vals_list)
+
+    def action_refresh_source(self):
+        """Read the automatic source of these key results now."""
+        self.check_access("write")
+        # The user may update these key results (checked above); the
+        # check-ins are recorded on behalf of the source.
+        self.sudo()._okr_refresh_sources()
+        return True
+
+    @api.model
+    def _cron_refresh_sources(self):
+        """Daily: refresh the key results fed by a live source or a measure."""
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", self._name + ".cron")
+        )
+        if not self.env.cr.fetchone()[0]:
+            return
+        self.search(
+            [
+                ("source_type", "!=", "manual"),
+                ("objective_id.state", "=", "active"),
+                ("cycle_id.state", "in", ("running", "grading")),
+            ]
+        )._okr_refresh_sources()
 
     # ------------------------------------------------------------------
     # Check-ins

@@ -89,6 +89,7 @@ class OkrObjective(models.Model):
         "parent_ids",
         "parent_id",
         "depends_on_ids",
+        "bsc_objective_id",
         "is_learning",
         "sequence",
     }
@@ -229,6 +230,17 @@ class OkrObjective(models.Model):
         string="Needed By",
         readonly=True,
         help="Peer objectives that depend on this one.",
+    )
+    bsc_objective_id = fields.Many2one(
+        "bsc.objective",
+        string="Strategic Objective",
+        index=True,
+        ondelete="set null",
+        tracking=True,
+        domain="[('company_id', '=', company_id), "
+        "('execution_approach', 'in', ('okr', 'both'))]",
+        help="The strategic objective of the Balanced Scorecard this OKR "
+        "serves (fusion mode 2: the strategy map seeds OKRs).",
     )
     key_result_ids = fields.One2many("okr.key.result", "objective_id", copy=True)
     key_result_count = fields.Integer(compute="_compute_key_result_count")
@@ -574,6 +586,27 @@ class OkrObjective(models.Model):
         }
         hidden = self.env._("(an objective you cannot see)")
         return " -> ".join(visible.get(id_, hidden) for id_ in ids)
+
+    @api.constrains("bsc_objective_id", "company_id")
+    def _check_bsc_objective_company(self):
+        for objective in self:
+            # Only the company of the strategic objective is compared.
+            strategic = objective.bsc_objective_id.sudo()
+            if strategic and strategic.company_id != objective.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The strategic objective %(strategic)s belongs to "
+                        "another company than %(objective)s.",
+                        strategic=strategic.name,
+                        objective=objective.name,
+                    )
+                )
+
+    @api.onchange("parent_id")
+    def _onchange_parent_id_bsc(self):
+        """An objective usually serves the strategy its parent serves."""
+        if self.parent_id.bsc_objective_id and not self.bsc_objective_id:
+            self.bsc_objective_id = self.parent_id.bsc_objective_id
 
     @api.constrains("owner_id", "member_ids", "company_id")
     def _check_people_company(self):

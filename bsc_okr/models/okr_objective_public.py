@@ -40,6 +40,7 @@ class OkrObjectivePublic(models.Model):
             "progress",
             "parent_id",
             "is_learning",
+            "bsc_objective_id",
             "member_ids",
             "parent_ids",
             "depends_on_ids",
@@ -75,6 +76,9 @@ class OkrObjectivePublic(models.Model):
         "okr.objective.public", "parent_id", string="Aligned Objectives"
     )
     is_learning = fields.Boolean(string="Learning Goal", readonly=True)
+    bsc_objective_id = fields.Many2one(
+        "bsc.objective", string="Strategic Objective", readonly=True
+    )
     member_ids = fields.Many2many(
         "hr.employee",
         "okr_objective_member_rel",
