@@ -65,9 +65,6 @@ class OkrKeyResult(models.Model):
     objective_is_graded = fields.Boolean(related="objective_id.is_graded")
     owner_id = fields.Many2one(
         "hr.employee",
-        compute="_compute_owner_id",
-        store=True,
-        readonly=False,
         required=True,
         index=True,
         check_company=True,
@@ -206,12 +203,6 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    @api.depends("objective_id.owner_id")
-    def _compute_owner_id(self):
-        for key_result in self:
-            if not key_result.owner_id:
-                key_result.owner_id = key_result.objective_id.owner_id
-
     @api.depends("start_value")
     def _compute_current_value(self):
         for key_result in self:
@@ -490,6 +481,11 @@ class OkrKeyResult(models.Model):
         for vals in vals_list:
             if vals.get("metric_type") == "milestone":
                 vals.update(start_value=0.0, target_value=1.0, direction="increase")
+            if not vals.get("owner_id") and vals.get("objective_id"):
+                # Only the owner's id is read, to default the key result's
+                # owner; the access rules judge the new record itself.
+                objective = self.env["okr.objective"].sudo().browse(vals["objective_id"])
+                vals["owner_id"] = objective.owner_id.id
             if not self.env.su:
                 # A new key result starts at its start value; only check-ins
                 # move it.
