@@ -624,6 +624,25 @@ class OkrObjective(models.Model):
                     )
                 )
 
+    @api.model
+    def check_field_access_rights(self, operation, field_names):
+        # The sandbagging fields are closed to appraisal staff with a
+        # "!group" restriction, which Odoo's own error message cannot name
+        # (it looks the group up as an xmlid): refuse them here, clearly.
+        if (
+            field_names
+            and not self.env.su
+            and {"sandbagging_signal", "sandbagging_streak"}.intersection(field_names)
+            and self.env.user.has_group("bsc_okr.group_kpi_appraisal")
+        ):
+            raise AccessError(
+                self.env._(
+                    "The sandbagging signal is shown to an owner and their "
+                    "managers only, never to KPI appraisal staff."
+                )
+            )
+        return super().check_field_access_rights(operation, field_names)
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------

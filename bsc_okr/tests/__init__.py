@@ -1,2 +1,3 @@
 from . import test_groups
 from . import test_okr_checkin
+from . import test_okr_security
