@@ -187,19 +187,6 @@ class OkrKeyResult(models.Model):
         help="Technical: the check-in history drawn on the form.",
     )
 
-    _sql_constraints = [
-        (
-            "weight_positive",
-            "CHECK(weight > 0)",
-            "The weight of a key result must be greater than zero.",
-        ),
-        (
-            "confidence_range",
-            "CHECK(confidence BETWEEN 0 AND 10)",
-            "Confidence is scored from 0 to 10.",
-        ),
-    ]
-
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
