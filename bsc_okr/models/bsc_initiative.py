@@ -43,7 +43,6 @@ class BscInitiative(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     owner_id = fields.Many2one(
         "hr.employee",
-        string="Owner",
         tracking=True,
         domain="[('company_id', 'in', [company_id, False])]",
     )

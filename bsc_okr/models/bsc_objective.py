@@ -40,12 +40,10 @@ class BscObjective(models.Model):
     )
     theme_ids = fields.Many2many(
         "bsc.theme",
-        string="Themes",
         domain="[('company_id', 'in', [company_id, False])]",
     )
     owner_id = fields.Many2one(
         "hr.employee",
-        string="Owner",
         tracking=True,
         domain="[('company_id', 'in', [company_id, False])]",
     )

@@ -23,7 +23,6 @@ class BscScoreMixin(models.AbstractModel):
 
     current_period_id = fields.Many2one(
         "bsc.period",
-        string="Current Period",
         readonly=True,
         help="The latest period that had started at the last recomputation.",
     )

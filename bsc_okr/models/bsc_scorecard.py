@@ -49,7 +49,6 @@ class BscScorecard(models.Model):
     mission = fields.Html(help="Why the organisation exists and whom it serves.")
     owner_id = fields.Many2one(
         "hr.employee",
-        string="Owner",
         tracking=True,
         domain="[('company_id', 'in', [company_id, False])]",
     )
@@ -85,7 +84,6 @@ class BscScorecard(models.Model):
     period_ids = fields.One2many("bsc.period", "scorecard_id")
     theme_ids = fields.Many2many(
         "bsc.theme",
-        string="Themes",
         domain="[('company_id', 'in', [company_id, False])]",
         help="Strategic themes of this map, shown as filters on the map.",
     )

@@ -62,55 +62,56 @@ class BscThresholdProfile(models.Model):
 
         params = {key: pct(value) for key, value in error.params.items()}
         name = self.display_name
-        messages = {
-            "no_bands": self.env._(
+        code = error.code
+        if code == "no_bands":
+            return self.env._(
                 "The threshold profile %(profile)s needs at least one band.",
                 profile=name,
-            ),
-            "bad_status": self.env._(
-                "A band of the threshold profile %(profile)s has no valid status.",
-                profile=name,
-            ),
-            "empty_band": self.env._(
+            )
+        if code == "empty_band":
+            return self.env._(
                 "In the threshold profile %(profile)s, the band from %(lower)s to "
                 "%(upper)s is empty: its upper bound must be above its lower bound.",
                 profile=name,
-                **params,
-            ),
-            "first_band_start": self.env._(
+                lower=params.get("lower"),
+                upper=params.get("upper"),
+            )
+        if code == "first_band_start":
+            return self.env._(
                 "In the threshold profile %(profile)s, the first band starts at "
                 "%(lower)s: it must start at 0 %% or below so that every "
                 "achievement has a status.",
                 profile=name,
-                **params,
-            ),
-            "last_band_closed": self.env._(
+                lower=params.get("lower"),
+            )
+        if code == "last_band_closed":
+            return self.env._(
                 "In the threshold profile %(profile)s, the last band stops at "
                 "%(upper)s: tick 'Open-ended' on it so that achievements above "
                 "it still have a status.",
                 profile=name,
-                **params,
-            ),
-            "gap": self.env._(
+                upper=params.get("upper"),
+            )
+        if code == "gap":
+            return self.env._(
                 "The threshold profile %(profile)s has a gap between %(lower)s "
                 "and %(upper)s: no band covers those achievements.",
                 profile=name,
-                **params,
-            ),
-            "overlap": self.env._(
+                lower=params.get("lower"),
+                upper=params.get("upper"),
+            )
+        if code == "overlap":
+            return self.env._(
                 "The threshold profile %(profile)s has overlapping bands between "
                 "%(lower)s and %(upper)s: two bands cover those achievements.",
                 profile=name,
-                **params,
-            ),
-        }
-        return messages.get(
-            error.code,
-            self.env._(
-                "The threshold profile %(profile)s is invalid (%(code)s).",
-                profile=name,
-                code=error.code,
-            ),
+                lower=params.get("lower"),
+                upper=params.get("upper"),
+            )
+        return self.env._(
+            "A band of the threshold profile %(profile)s is invalid (%(code)s).",
+            profile=name,
+            code=code,
         )
 
     @api.model
