@@ -180,6 +180,17 @@ class OkrKeyResult(models.Model):
         check_company=True,
         help="The scorecard measure this key result follows or relates to.",
     )
+    # OKR managers configure their team's live key results (see
+    # _live_config_groups), so they see the configuration too.
+    live_model_id = fields.Many2one(
+        groups="bsc_okr.group_strategy_officer,bsc_okr.group_okr_manager"
+    )
+    live_field_id = fields.Many2one(
+        groups="bsc_okr.group_strategy_officer,bsc_okr.group_okr_manager"
+    )
+    live_date_field_id = fields.Many2one(
+        groups="bsc_okr.group_strategy_officer,bsc_okr.group_okr_manager"
+    )
     checkin_ids = fields.One2many("okr.checkin", "key_result_id", string="Check-ins")
     checkin_count = fields.Integer(compute="_compute_checkin_count")
     checkin_chart = fields.Json(
@@ -538,7 +549,12 @@ class OkrKeyResult(models.Model):
         self.ensure_one()
         return self.source_type == "live"
 
+    @api.model
+    def _live_vals_enable(self, vals):
+        return vals.get("source_type") == "live"
+
     def _live_config_groups(self):
+        # OKR managers set up the automatic key results of their team.
         return (*super()._live_config_groups(), "bsc_okr.group_okr_manager")
 
     def _live_config_fields(self):
