@@ -10,3 +10,4 @@ from . import test_okr_security
 from . import test_okr_grading
 from . import test_okr_alignment
 from . import test_okr_rhythm
+from . import test_okr_rpc
