@@ -845,8 +845,14 @@ class OkrObjective(models.Model):
                         )
                     )
         self.with_context(okr_state_token=_STATE_TOKEN).write({"state": new_state})
-        if new_state == "active":
-            self.activity_unlink(["bsc_okr.mail_activity_type_okr_grading"])
+        if new_state in ("graded", "cancelled"):
+            # Nothing is left to check in on or to grade.
+            self.activity_unlink(
+                [
+                    "bsc_okr.mail_activity_type_okr_grading",
+                    "bsc_okr.mail_activity_type_okr_checkin",
+                ]
+            )
         return True
 
     def _okr_check_activation(self):
