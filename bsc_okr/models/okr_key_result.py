@@ -60,7 +60,12 @@ class OkrKeyResult(models.Model):
     )
     cycle_id = fields.Many2one(related="objective_id.cycle_id", store=True, index=True)
     objective_state = fields.Selection(
-        related="objective_id.state", string="Objective State"
+        related="objective_id.state",
+        string="Objective State",
+        store=True,
+        index=True,
+        help="Stored so that contributors, who may not read the objective "
+        "itself, can filter their key results on it.",
     )
     objective_is_graded = fields.Boolean(related="objective_id.is_graded")
     owner_id = fields.Many2one(
@@ -134,7 +139,7 @@ class OkrKeyResult(models.Model):
         help="0-10: how sure the owner is to reach the target, from the "
         "latest check-in.",
     )
-    last_checkin_date = fields.Date(readonly=True, copy=False)
+    last_checkin_date = fields.Date(string="Last Check-in", readonly=True, copy=False)
     is_stale = fields.Boolean(
         compute="_compute_is_stale",
         search="_search_is_stale",
@@ -250,7 +255,7 @@ class OkrKeyResult(models.Model):
 
     @api.depends(
         "last_checkin_date",
-        "objective_id.state",
+        "objective_state",
         "cycle_id.state",
         "cycle_id.date_start",
         "company_id.okr_stale_days",
@@ -264,7 +269,7 @@ class OkrKeyResult(models.Model):
         """Whether this key result is stale on ``day``."""
         self.ensure_one()
         if (
-            self.objective_id.state != "active"
+            self.objective_state != "active"
             or self.cycle_id.state != "running"
             or not self.company_id
         ):
@@ -293,7 +298,7 @@ class OkrKeyResult(models.Model):
             )
         domain = expression.AND(
             [
-                [("objective_id.state", "=", "active")],
+                [("objective_state", "=", "active")],
                 [("cycle_id.state", "=", "running")],
                 expression.OR(per_company),
             ]
@@ -606,7 +611,7 @@ class OkrKeyResult(models.Model):
         running = self.filtered(
             lambda kr: (
                 kr.source_type != "manual"
-                and kr.objective_id.state == "active"
+                and kr.objective_state == "active"
                 and kr.cycle_id.state in ("running", "grading")
             )
         )
@@ -647,7 +652,7 @@ class OkrKeyResult(models.Model):
         self.search(
             [
                 ("source_type", "!=", "manual"),
-                ("objective_id.state", "=", "active"),
+                ("objective_state", "=", "active"),
                 ("cycle_id.state", "in", ("running", "grading")),
             ]
         )._okr_refresh_sources()

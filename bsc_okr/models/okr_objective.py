@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, sql
 
 from ..engine import grading, graph
@@ -420,7 +421,11 @@ class OkrObjective(models.Model):
     def _search_in_my_team(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on 'In My Team'."))
-        domain = [("owner_id.parent_id", "child_of", self.env.user.employee_ids.ids)]
+        # child_of includes the user's own employees: "my team" does not.
+        mine = self.env.user.employee_ids.ids
+        domain = expression.AND(
+            [[("owner_id", "child_of", mine)], [("owner_id", "not in", mine)]]
+        )
         if (operator == "=") != value:
             domain = ["!", *domain]
         return domain
@@ -957,7 +962,7 @@ class OkrObjective(models.Model):
         week_start = today - datetime.timedelta(days=today.weekday())
         key_results = self.env["okr.key.result"].search(
             [
-                ("objective_id.state", "=", "active"),
+                ("objective_state", "=", "active"),
                 ("cycle_id.state", "=", "running"),
                 "|",
                 ("objective_id.checkin_reminder_date", "=", False),
