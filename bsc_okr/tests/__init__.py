@@ -5,6 +5,8 @@ from . import test_bsc_measure_values
 from . import test_bsc_scoring
 from . import test_bsc_live
 from . import test_bsc_security
+from . import test_bsc_strategy_map
+from . import test_bsc_rpc
 from . import test_okr_checkin
 from . import test_okr_security
 from . import test_okr_grading
