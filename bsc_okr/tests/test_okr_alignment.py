@@ -227,7 +227,15 @@ class TestOkrAlignment(OkrCase):
         )
         self.assertEqual(covered, self.bsc_innovate)
         self.assertEqual(BscObjective.browse(self.bsc_innovate.id).okr_count, 1)
-        # Cancelled OKRs do not serve anything.
+        # OKRs of closed cycles, or cancelled ones, serve nothing any more.
+        self.cycle.action_start_grading()
+        self.cycle.action_close()
+        self.bsc_innovate.invalidate_recordset()
+        self.assertEqual(self.bsc_innovate.okr_count, 0)
+        self.assertTrue(self.bsc_innovate.okr_coverage_missing)
+
+    def test_cancelled_okrs_do_not_cover(self):
+        self.obj_company.bsc_objective_id = self.bsc_innovate
         self.obj_company.action_cancel()
         self.bsc_innovate.invalidate_recordset()
         self.assertEqual(self.bsc_innovate.okr_count, 0)
