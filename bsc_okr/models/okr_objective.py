@@ -112,7 +112,7 @@ class OkrObjective(models.Model):
         check_company=True,
         domain="[('state', '!=', 'closed')]",
     )
-    cycle_state = fields.Selection(related="cycle_id.state")
+    cycle_state = fields.Selection(related="cycle_id.state", string="Cycle Phase")
     company_id = fields.Many2one(
         "res.company",
         required=True,

@@ -254,6 +254,23 @@ class TestOkrSecurity(OkrCase):
             }
         )
 
+    def test_draft_cannot_become_company_level(self):
+        draft = self._make_objective(self.emp_employee, "Grand plans")
+        with self.assertRaisesRegex(AccessError, "administrators and executives"):
+            draft.with_user(self.user_employee).write({"level": "company"})
+        self.assertEqual(draft.level, "individual")
+
+    def test_my_team_filter(self):
+        Objective = self.env["okr.objective"].with_user(self.user_manager)
+        team = Objective.search(
+            [("id", "in", self.objectives.ids), ("in_my_team", "=", True)]
+        )
+        self.assertEqual(team, self.obj_employee | self.obj_private)
+        self.assertFalse(
+            self.obj_production.with_user(self.user_manager).in_my_team,
+            "one's own objectives are not the team's",
+        )
+
     def test_content_locked_after_draft(self):
         objective = self.obj_employee.with_user(self.user_employee)
         with self.assertRaisesRegex(UserError, "managers"):
