@@ -13,3 +13,4 @@ from . import test_okr_grading
 from . import test_okr_alignment
 from . import test_okr_rhythm
 from . import test_okr_rpc
+from . import test_okr_performance
