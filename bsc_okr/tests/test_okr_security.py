@@ -67,6 +67,21 @@ class TestOkrSecurity(OkrCase):
         with self.assertRaises(AccessError):
             self.obj_peer.with_user(self.user_manager).read(["name"])
 
+    def test_key_result_owner_reads_the_objective(self):
+        """Owning a key result of somebody's objective is taking part in it."""
+        self.env["okr.key.result"].create(
+            {
+                "objective_id": self.obj_production.id,
+                "name": "Employee's part",
+                "owner_id": self.emp_employee.id,
+            }
+        )
+        self.assertIn(
+            self.obj_production.id,
+            self._read_set(self.user_employee, "okr.objective", self.objectives),
+        )
+        self.obj_production.with_user(self.user_employee).read(["progress", "grade"])
+
     def test_ceo_reads_whole_chain(self):
         """The manager chain is followed up: the CEO reads everybody's."""
         self.assertSees(
