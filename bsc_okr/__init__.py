@@ -1,3 +1,3 @@
 from . import models
-from .hooks import uninstall_hook
 from . import wizard
+from .hooks import uninstall_hook

@@ -41,6 +41,12 @@
         "views/okr_checkin_views.xml",
         "wizard/okr_checkin_wizard_views.xml",
         "views/bsc_objective_okr_views.xml",
+        "security/okr_approval_security.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/okr_approval_request_views.xml",
+        "views/okr_stage_history_views.xml",
+        "wizard/okr_approval_reject_wizard_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
