@@ -3,11 +3,6 @@ from . import test_engine_grading
 from . import test_engine_graph
 from . import test_engine_periods
 from . import test_engine_scoring
-from . import test_approval_mixin
-from . import test_approval_roles
-from . import test_approval_escalation
-from . import test_approval_concurrency
-from . import test_approval_rpc
 from . import test_bsc_model
 from . import test_bsc_thresholds
 from . import test_bsc_measure_values
@@ -17,3 +12,15 @@ from . import test_bsc_security
 from . import test_bsc_strategy_map
 from . import test_bsc_rpc
 from . import test_bsc_cron
+from . import test_okr_checkin
+from . import test_okr_security
+from . import test_okr_grading
+from . import test_okr_alignment
+from . import test_okr_rhythm
+from . import test_okr_rpc
+from . import test_okr_performance
+from . import test_approval_mixin
+from . import test_approval_roles
+from . import test_approval_escalation
+from . import test_approval_concurrency
+from . import test_approval_rpc

@@ -1,1 +1,3 @@
+from . import okr_checkin_wizard
+from . import okr_checkin_wizard_line
 from . import okr_approval_reject_wizard
