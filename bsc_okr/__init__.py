@@ -1,2 +1,3 @@
 from . import models
 from .hooks import uninstall_hook
+from . import wizard

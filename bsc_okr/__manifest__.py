@@ -13,7 +13,7 @@
     "development_status": "Beta",
     "application": True,
     "installable": True,
-    "depends": ["hr", "portal", "mail", "report_xlsx"],
+    "depends": ["hr", "portal", "mail", "report_xlsx", "web_hierarchy"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "uninstall_hook": "uninstall_hook",
     "data": [
@@ -32,11 +32,26 @@
         "views/bsc_score_views.xml",
         "views/bsc_initiative_views.xml",
         "views/bsc_config_views.xml",
+        "security/okr_security.xml",
+        "data/okr_data.xml",
+        "views/okr_cycle_views.xml",
+        "views/okr_objective_views.xml",
+        "views/okr_objective_public_views.xml",
+        "views/okr_key_result_views.xml",
+        "views/okr_checkin_views.xml",
+        "wizard/okr_checkin_wizard_views.xml",
+        "views/bsc_objective_okr_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/okr_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "bsc_okr/static/src/okr/**/*",
+        ],
+    },
 }

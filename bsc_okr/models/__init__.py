@@ -17,3 +17,10 @@ from . import bsc_measure_target
 from . import bsc_score
 from . import bsc_initiative
 from . import bsc_initiative_milestone
+from . import hr_employee
+from . import okr_cycle
+from . import okr_objective
+from . import okr_objective_public
+from . import okr_key_result
+from . import okr_checkin
+from . import bsc_objective_okr

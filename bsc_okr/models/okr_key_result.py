@@ -1,0 +1,809 @@
+import datetime
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..engine import EngineError, grading
+
+METRIC_TYPES = [
+    ("number", "Number"),
+    ("percentage", "Percentage"),
+    ("currency", "Amount"),
+    ("milestone", "Milestone (done / not done)"),
+]
+
+
+class OkrKeyResult(models.Model):
+    """A quantified result that tells whether its objective was reached.
+
+    Its current value, confidence and last check-in date come from the latest
+    check-in (``okr.checkin``); progress is computed from start, target and
+    current value and may exceed 1.0, while the grade is capped at 1.0.
+    """
+
+    _name = "okr.key.result"
+    _description = "Key Result"
+    _inherit = ["bsc.live.source.mixin"]
+    _order = "objective_id, sequence, id"
+    _check_company_auto = True
+
+    #: Fields an employee may only change while the objective is a draft.
+    _okr_locked_fields = {
+        "objective_id",
+        "name",
+        "owner_id",
+        "contributor_ids",
+        "metric_type",
+        "unit",
+        "direction",
+        "start_value",
+        "target_value",
+        "weight",
+        "sequence",
+        "source_type",
+        "measure_id",
+    }
+    #: Written only by check-ins (or, for live key results, the refresh).
+    _okr_checkin_fields = {"current_value", "confidence", "last_checkin_date"}
+    #: The owner's review of the grade, while the cycle is being graded.
+    _okr_grading_fields = {"is_grade_overridden", "grade_override", "grade_note"}
+
+    objective_id = fields.Many2one(
+        "okr.objective", required=True, index=True, ondelete="cascade"
+    )
+    name = fields.Char(string="Key Result", required=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        related="objective_id.company_id", store=True, index=True
+    )
+    cycle_id = fields.Many2one(related="objective_id.cycle_id", store=True, index=True)
+    objective_state = fields.Selection(
+        related="objective_id.state", string="Objective State"
+    )
+    objective_is_graded = fields.Boolean(related="objective_id.is_graded")
+    owner_id = fields.Many2one(
+        "hr.employee",
+        required=True,
+        index=True,
+        check_company=True,
+        help="Who answers for this key result; defaults to the objective's owner.",
+    )
+    owner_user_id = fields.Many2one(
+        "res.users",
+        related="owner_id.user_id",
+        store=True,
+        index=True,
+        string="Owner User",
+    )
+    contributor_ids = fields.Many2many(
+        "hr.employee",
+        "okr_key_result_contributor_rel",
+        "key_result_id",
+        "employee_id",
+        string="Contributors",
+        check_company=True,
+        help="Colleagues who work on this key result and may check in on it "
+        "(a team key result).",
+    )
+    metric_type = fields.Selection(
+        selection=METRIC_TYPES,
+        required=True,
+        default="number",
+        help="A milestone is done (1) or not done (0).",
+    )
+    unit = fields.Char(help="What is counted, e.g. 'ideas', 'minutes', 'stores'.")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    direction = fields.Selection(
+        selection=[
+            ("increase", "Increase"),
+            ("decrease", "Decrease"),
+        ],
+        required=True,
+        default="increase",
+        help="Increase: the target is above the start (more sales). "
+        "Decrease: below it (fewer defects).",
+    )
+    start_value = fields.Float(string="Start")
+    target_value = fields.Float(string="Target", default=1.0)
+    current_value = fields.Float(
+        string="Current",
+        compute="_compute_current_value",
+        store=True,
+        readonly=False,
+        help="The value of the latest check-in.",
+    )
+    weight = fields.Float(
+        default=1.0,
+        help="Relative weight in the objective's progress and grade.",
+    )
+    progress = fields.Float(
+        compute="_compute_progress",
+        store=True,
+        aggregator="avg",
+        help="1.0 when the target is reached; beyond the target it exceeds "
+        "1.0, but grading caps it at 1.0.",
+    )
+    progress_percent = fields.Float(
+        compute="_compute_progress_percent", string="Progress (%)"
+    )
+    confidence = fields.Integer(
+        default=5,
+        aggregator="avg",
+        help="0-10: how sure the owner is to reach the target, from the "
+        "latest check-in.",
+    )
+    last_checkin_date = fields.Date(readonly=True, copy=False)
+    is_stale = fields.Boolean(
+        compute="_compute_is_stale",
+        search="_search_is_stale",
+        string="Stale",
+        help="No check-in for longer than the company's stale delay while "
+        "the cycle runs.",
+    )
+    grade = fields.Float(
+        compute="_compute_grade",
+        store=True,
+        aggregator="avg",
+        help="0.0-1.0, from the progress (capped at 1.0) once the cycle is "
+        "graded, unless the owner overrode it.",
+    )
+    is_grade_overridden = fields.Boolean(
+        string="Override Grade",
+        copy=False,
+        help="The owner sets the grade by hand and says why.",
+    )
+    grade_override = fields.Float(string="Grade Given", copy=False)
+    grade_note = fields.Text(
+        copy=False, help="Why the grade differs from the measured progress."
+    )
+    source_type = fields.Selection(
+        selection=[
+            ("manual", "Check-ins"),
+            ("live", "Live from Odoo data"),
+            ("measure", "A scorecard measure"),
+        ],
+        string="Source",
+        required=True,
+        default="manual",
+        help="Check-ins: people post the values. Live: the value is read "
+        "from Odoo records over the cycle (configured by an OKR manager or a "
+        "Strategy Officer). Measure: the value follows a Balanced Scorecard "
+        "measure. Automatic updates are recorded as check-ins.",
+    )
+    measure_id = fields.Many2one(
+        "bsc.measure",
+        string="Measure",
+        index=True,
+        ondelete="set null",
+        check_company=True,
+        help="The scorecard measure this key result follows or relates to.",
+    )
+    checkin_ids = fields.One2many("okr.checkin", "key_result_id", string="Check-ins")
+    checkin_count = fields.Integer(compute="_compute_checkin_count")
+    checkin_chart = fields.Json(
+        compute="_compute_checkin_chart",
+        help="Technical: the check-in history drawn on the form.",
+    )
+
+    _sql_constraints = [
+        (
+            "weight_positive",
+            "CHECK(weight > 0)",
+            "The weight of a key result must be greater than zero.",
+        ),
+        (
+            "confidence_range",
+            "CHECK(confidence BETWEEN 0 AND 10)",
+            "Confidence is scored from 0 to 10.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("start_value")
+    def _compute_current_value(self):
+        for key_result in self:
+            if not key_result.last_checkin_date:
+                key_result.current_value = key_result.start_value
+
+    @api.depends(
+        "metric_type", "direction", "start_value", "target_value", "current_value"
+    )
+    def _compute_progress(self):
+        for key_result in self:
+            key_result.progress = key_result._okr_progress_of(key_result.current_value)
+
+    def _okr_progress_of(self, value):
+        """Progress this key result would have at ``value`` (0.0 if invalid)."""
+        self.ensure_one()
+        if self.metric_type == "milestone":
+            return grading.milestone_progress(value >= 1.0)
+        try:
+            return grading.kr_progress(
+                self.start_value, self.target_value, value, self.direction
+            )
+        except EngineError:
+            # An invalid draft (target equal to start) is refused by the
+            # constraint below; until then it simply has no progress.
+            return 0.0
+
+    @api.depends("progress")
+    def _compute_progress_percent(self):
+        for key_result in self:
+            key_result.progress_percent = key_result.progress * 100
+
+    @api.depends(
+        "progress",
+        "is_grade_overridden",
+        "grade_override",
+        "objective_id.is_graded",
+    )
+    def _compute_grade(self):
+        for key_result in self:
+            if not key_result.objective_id.is_graded:
+                key_result.grade = 0.0
+            elif key_result.is_grade_overridden:
+                key_result.grade = key_result.grade_override
+            else:
+                key_result.grade = grading.kr_grade(key_result.progress)
+
+    @api.depends(
+        "last_checkin_date",
+        "objective_id.state",
+        "cycle_id.state",
+        "cycle_id.date_start",
+        "company_id.okr_stale_days",
+    )
+    def _compute_is_stale(self):
+        today = fields.Date.context_today(self)
+        for key_result in self:
+            key_result.is_stale = key_result._okr_stale_on(today)
+
+    def _okr_stale_on(self, day):
+        """Whether this key result is stale on ``day``."""
+        self.ensure_one()
+        if (
+            self.objective_id.state != "active"
+            or self.cycle_id.state != "running"
+            or not self.company_id
+        ):
+            return False
+        since = self.last_checkin_date or self.cycle_id.date_start
+        return bool(
+            since and (day - since).days >= self.company_id.sudo().okr_stale_days
+        )
+
+    def _search_is_stale(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on 'Stale'."))
+        today = fields.Date.context_today(self)
+        per_company = []
+        for company in self.env.companies.sudo():
+            limit = today - datetime.timedelta(days=company.okr_stale_days)
+            per_company.append(
+                [
+                    ("company_id", "=", company.id),
+                    "|",
+                    ("last_checkin_date", "<=", limit),
+                    "&",
+                    ("last_checkin_date", "=", False),
+                    ("cycle_id.date_start", "<=", limit),
+                ]
+            )
+        domain = expression.AND(
+            [
+                [("objective_id.state", "=", "active")],
+                [("cycle_id.state", "=", "running")],
+                expression.OR(per_company),
+            ]
+        )
+        if (operator == "=") != value:
+            domain = ["!", *domain]
+        return domain
+
+    @api.depends("checkin_ids")
+    def _compute_checkin_count(self):
+        counts = dict(
+            self.env["okr.checkin"]._read_group(
+                [("key_result_id", "in", self.ids)], ["key_result_id"], ["__count"]
+            )
+        )
+        for key_result in self:
+            key_result.checkin_count = counts.get(key_result, 0)
+
+    @api.depends(
+        "checkin_ids.date",
+        "checkin_ids.value",
+        "checkin_ids.confidence",
+        "start_value",
+        "target_value",
+    )
+    def _compute_checkin_chart(self):
+        checkins = self.env["okr.checkin"].search_fetch(
+            [("key_result_id", "in", self.ids)],
+            ["key_result_id", "date", "value", "confidence"],
+            order="date, id",
+        )
+        points = {key_result: [] for key_result in self}
+        for checkin in checkins:
+            points[checkin.key_result_id].append(
+                {
+                    "date": fields.Date.to_string(checkin.date),
+                    "value": checkin.value,
+                    "confidence": checkin.confidence,
+                }
+            )
+        for key_result in self:
+            key_result.checkin_chart = {
+                "start": key_result.start_value,
+                "target": key_result.target_value,
+                "points": points.get(key_result, []),
+            }
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("start_value", "target_value", "direction", "metric_type")
+    def _check_target(self):
+        for key_result in self:
+            if key_result.metric_type == "milestone":
+                continue
+            try:
+                grading.kr_progress(
+                    key_result.start_value,
+                    key_result.target_value,
+                    key_result.start_value,
+                    key_result.direction,
+                )
+            except EngineError as error:
+                raise ValidationError(key_result._okr_engine_message(error)) from error
+
+    def _okr_engine_message(self, error):
+        """A translated sentence for an engine error about this key result."""
+        if error.code == "target_equals_start":
+            return self.env._(
+                "The key result %(kr)s has its target equal to its start "
+                "(%(value)s): there would be nothing to achieve.",
+                kr=self.name,
+                value=error.params.get("start"),
+            )
+        if error.code == "direction_mismatch":
+            return self.env._(
+                "The key result %(kr)s should %(direction)s from %(start)s, "
+                "but its target is %(target)s. Swap the direction or the "
+                "values.",
+                kr=self.name,
+                direction=dict(
+                    self._fields["direction"]._description_selection(self.env)
+                )[self.direction].lower(),
+                start=error.params.get("start"),
+                target=error.params.get("target"),
+            )
+        if error.code == "confidence_range":
+            return self.env._(
+                "Confidence is scored from 0 to 10, not %(value)s.",
+                value=error.params.get("value"),
+            )
+        return self.env._(
+            "The key result %(kr)s is invalid (%(code)s).",
+            kr=self.name,
+            code=error.code,
+        )
+
+    @api.constrains("weight")
+    def _check_weight(self):
+        for key_result in self:
+            if key_result.weight <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The weight of the key result %(kr)s must be greater "
+                        "than zero, not %(weight)s.",
+                        kr=key_result.name,
+                        weight=key_result.weight,
+                    )
+                )
+
+    @api.constrains("confidence")
+    def _check_confidence(self):
+        for key_result in self:
+            try:
+                grading.confidence_ok(key_result.confidence)
+            except EngineError as error:
+                raise ValidationError(key_result._okr_engine_message(error)) from error
+
+    @api.constrains("is_grade_overridden", "grade_override", "grade_note")
+    def _check_grade_override(self):
+        for key_result in self.filtered("is_grade_overridden"):
+            if not (0.0 <= key_result.grade_override <= 1.0):
+                raise ValidationError(
+                    self.env._(
+                        "A grade runs from 0.0 to 1.0; %(grade)s is not one "
+                        "(key result %(kr)s).",
+                        grade=key_result.grade_override,
+                        kr=key_result.name,
+                    )
+                )
+            if not (key_result.grade_note or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Say why you override the grade of %(kr)s: the note "
+                        "is required.",
+                        kr=key_result.name,
+                    )
+                )
+
+    @api.constrains("owner_id", "contributor_ids", "objective_id")
+    def _check_people_company(self):
+        for key_result in self:
+            people = (key_result.owner_id | key_result.contributor_ids).sudo()
+            company = key_result.objective_id.company_id
+            strangers = people.filtered(
+                lambda e, c=company: e.company_id and e.company_id != c
+            )
+            if strangers:
+                raise ValidationError(
+                    self.env._(
+                        "%(people)s do not work for %(company)s, the company of "
+                        "the key result %(kr)s.",
+                        people=", ".join(strangers.mapped("name")),
+                        company=company.name,
+                        kr=key_result.name,
+                    )
+                )
+
+    @api.constrains("source_type", "measure_id")
+    def _check_measure_source(self):
+        for key_result in self:
+            if key_result.source_type == "measure" and not key_result.measure_id:
+                raise ValidationError(
+                    self.env._(
+                        "Choose the measure the key result %(kr)s follows.",
+                        kr=key_result.name,
+                    )
+                )
+
+    @api.onchange("metric_type")
+    def _onchange_metric_type(self):
+        if self.metric_type == "milestone":
+            self.start_value, self.target_value = 0.0, 1.0
+            self.direction = "increase"
+        elif self.metric_type == "percentage" and not self.unit:
+            self.unit = "%"
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("metric_type") == "milestone":
+                vals.update(start_value=0.0, target_value=1.0, direction="increase")
+            if not vals.get("owner_id") and vals.get("objective_id"):
+                # Only the owner's id is read, to default the key result's
+                # owner; the access rules judge the new record itself.
+                objective = self.env["okr.objective"].sudo().browse(vals["objective_id"])
+                vals["owner_id"] = objective.owner_id.id
+            if not self.env.su:
+                # A new key result starts at its start value; only check-ins
+                # move it.
+                vals.pop("current_value", None)
+                vals.pop("last_checkin_date", None)
+        key_results = super().create(vals_list)
+        if not self.env.su:
+            key_results.objective_id._okr_check_key_results_editable()
+        return key_results
+
+    def write(self, vals):
+        if not self.env.su:
+            self._okr_check_write(vals)
+        if vals.get("metric_type") == "milestone":
+            vals = dict(vals, start_value=0.0, target_value=1.0, direction="increase")
+        return super().write(vals)
+
+    def _okr_check_write(self, vals):
+        """Refuse what an ordinary write must not do (see the field sets)."""
+        checkin_fields = self._okr_checkin_fields.intersection(vals)
+        if checkin_fields - {"confidence"} or (
+            checkin_fields and self.filtered(lambda kr: kr.objective_state != "draft")
+        ):
+            raise UserError(
+                self.env._(
+                    "The current value and confidence of a key result come "
+                    "from its check-ins: post a check-in instead."
+                )
+            )
+        if self._okr_locked_fields.intersection(vals):
+            self.objective_id._okr_check_key_results_editable()
+            if vals.get("objective_id"):
+                self.env["okr.objective"].browse(
+                    vals["objective_id"]
+                )._okr_check_key_results_editable()
+        if self._okr_grading_fields.intersection(vals):
+            self._okr_check_grading_open()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if not self.env.su:
+            self.objective_id._okr_check_key_results_editable()
+
+    def _okr_check_grading_open(self):
+        for key_result in self:
+            if key_result.cycle_id.state != "grading" and not (
+                self.env.user.has_group("bsc_okr.group_okr_admin")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Grades are reviewed while the cycle is being graded; "
+                        "the cycle %(cycle)s is not.",
+                        cycle=key_result.cycle_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Automatic sources: the live mixin of bsc_okr, or a scorecard measure
+    # ------------------------------------------------------------------
+    def _live_is_enabled(self):
+        self.ensure_one()
+        return self.source_type == "live"
+
+    def _live_config_groups(self):
+        return (*super()._live_config_groups(), "bsc_okr.group_okr_manager")
+
+    def _live_config_fields(self):
+        return (*super()._live_config_fields(), "source_type")
+
+    def _live_changed(self, vals):
+        # Only switching to or from "live" configures the source.
+        changed = super()._live_changed(
+            {key: value for key, value in vals.items() if key != "source_type"}
+        )
+        if "source_type" in vals:
+            changed |= self.filtered(
+                lambda kr: (kr.source_type == "live") != (vals["source_type"] == "live")
+            )
+        return changed
+
+    def _okr_source_values(self):
+        """``{key_result: value}`` read from each automatic source now.
+
+        Live sources aggregate the cycle so far, read as the user who
+        configured them; measures give their current (year-to-date) actual.
+        Key results whose source has no value yet are left out.
+        """
+        today = fields.Date.context_today(self)
+        values = {}
+        for key_result in self:
+            cycle = key_result.cycle_id
+            if key_result.source_type == "live" and cycle.date_start <= today:
+                last_day = min(today, cycle.date_end)
+                months = key_result._live_read_months(cycle.date_start, last_day)
+                buckets = list(months.get(key_result.id, {}).values())
+                value = key_result._live_combine(buckets) if buckets else None
+            elif key_result.source_type == "measure" and key_result.measure_id:
+                measure = key_result.measure_id
+                value = measure.current_actual if measure.last_value_date else None
+            else:
+                value = None
+            if value is not None:
+                values[key_result] = value
+        return values
+
+    def _okr_refresh_sources(self):
+        """Record a check-in for each automatic key result whose value moved.
+
+        Runs as superuser (cron, or after the access check of the button):
+        live sources are still read with their configuring user's rights.
+        Returns the new check-ins.
+        """
+        running = self.filtered(
+            lambda kr: (
+                kr.source_type != "manual"
+                and kr.objective_id.state == "active"
+                and kr.cycle_id.state in ("running", "grading")
+            )
+        )
+        vals_list = []
+        for key_result, value in running._okr_source_values().items():
+            if abs(value - key_result.current_value) <= 1e-9:
+                continue
+            vals_list.append(
+                {
+                    "key_result_id": key_result.id,
+                    "value": value,
+                    "confidence": key_result.confidence,
+                    "author_id": key_result.live_user_id.id or SUPERUSER_ID,
+                    "comment": self.env._("Updated automatically from its source."),
+                }
+            )
+        running.filtered(lambda kr: kr.source_type == "live").write(
+            {"live_refreshed_at": fields.Datetime.now()}
+        )
+        return self.env["okr.checkin"].sudo().create(vals_list)
+
+    def action_refresh_source(self):
+        """Read the automatic source of these key results now."""
+        self.check_access("write")
+        # The user may update these key results (checked above); the
+        # check-ins are recorded on behalf of the source.
+        self.sudo()._okr_refresh_sources()
+        return True
+
+    @api.model
+    def _cron_refresh_sources(self):
+        """Daily: refresh the key results fed by a live source or a measure."""
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", self._name + ".cron")
+        )
+        if not self.env.cr.fetchone()[0]:
+            return
+        self.search(
+            [
+                ("source_type", "!=", "manual"),
+                ("objective_id.state", "=", "active"),
+                ("cycle_id.state", "in", ("running", "grading")),
+            ]
+        )._okr_refresh_sources()
+
+    # ------------------------------------------------------------------
+    # Check-ins
+    # ------------------------------------------------------------------
+    def _okr_check_can_checkin(self):
+        """Raise unless the current user may post a check-in on every key
+        result of ``self``: its owner, the objective's owner, a contributor,
+        or an OKR administrator; and the objective must be running."""
+        user = self.env.user
+        is_admin = user.has_group("bsc_okr.group_okr_admin") and not user.has_group(
+            "bsc_okr.group_kpi_appraisal"
+        )
+        for key_result in self:
+            objective = key_result.objective_id
+            # Reading the people of a key result the user asks to update: the
+            # answer only allows or refuses the check-in.
+            sudo_kr = key_result.sudo()
+            allowed = (
+                self.env.su
+                or is_admin
+                or user
+                in (
+                    sudo_kr.owner_id.user_id
+                    | sudo_kr.objective_id.owner_id.user_id
+                    | sudo_kr.contributor_ids.user_id
+                )
+            )
+            if not allowed:
+                raise AccessError(
+                    self.env._(
+                        "Only the owner and the contributors of a key result "
+                        "may check in on it."
+                    )
+                )
+            sudo_objective = objective.sudo()
+            if sudo_objective.state == "cancelled":
+                raise UserError(
+                    self.env._(
+                        "The objective %(objective)s is cancelled: no more check-ins.",
+                        objective=sudo_objective.name,
+                    )
+                )
+            if sudo_objective.cycle_id.state == "closed":
+                raise UserError(
+                    self.env._(
+                        "The cycle %(cycle)s is closed: no more check-ins.",
+                        cycle=sudo_objective.cycle_id.name,
+                    )
+                )
+            if sudo_objective.state != "active":
+                raise UserError(
+                    self.env._(
+                        "The objective %(objective)s is not active yet: "
+                        "activate it before checking in.",
+                        objective=sudo_objective.name,
+                    )
+                )
+            if sudo_objective.cycle_id.state == "planning":
+                raise UserError(
+                    self.env._(
+                        "The cycle %(cycle)s has not started yet.",
+                        cycle=sudo_objective.cycle_id.name,
+                    )
+                )
+
+    def _okr_filter_can_checkin(self):
+        """The key results of ``self`` the current user may check in on now."""
+        allowed = self.browse()
+        for key_result in self:
+            try:
+                key_result._okr_check_can_checkin()
+            except (AccessError, UserError):
+                continue
+            allowed |= key_result
+        return allowed
+
+    def _okr_sync_from_checkins(self):
+        """Copy the latest check-in of each key result onto it.
+
+        Called after check-ins were created, corrected or deleted; the caller
+        has checked the user's right to do so. One query finds the latest
+        check-in of every key result.
+        """
+        if not self:
+            return
+        self.env["okr.checkin"].flush_model(
+            ["key_result_id", "date", "value", "confidence"]
+        )
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (key_result_id) key_result_id, id
+              FROM okr_checkin
+             WHERE key_result_id IN %s
+             ORDER BY key_result_id, date DESC, id DESC
+            """,
+            [tuple(self.ids)],
+        )
+        latest = dict(self.env.cr.fetchall())
+        checkins = self.env["okr.checkin"].sudo().browse(latest.values())
+        by_id = {checkin.id: checkin for checkin in checkins}
+        for key_result in self.sudo():
+            checkin = by_id.get(latest.get(key_result.id))
+            if checkin:
+                values = {
+                    "current_value": checkin.value,
+                    "confidence": checkin.confidence,
+                    "last_checkin_date": checkin.date,
+                }
+            else:
+                values = {
+                    "current_value": key_result.start_value,
+                    "last_checkin_date": False,
+                }
+            key_result.write(values)
+
+    def push_checkin(self, value, confidence=None, comment=None, date=None):
+        """Post a check-in on this key result; the RPC entry point.
+
+        ``value`` must be a number (a string holding one is accepted),
+        ``confidence`` 0-10 (the current one when omitted), ``date`` an ISO
+        date (today when omitted). Returns the id of the new check-in.
+        """
+        self.ensure_one()
+        vals = {
+            "key_result_id": self.id,
+            "value": value,
+            "comment": comment or False,
+        }
+        if confidence is not None:
+            vals["confidence"] = confidence
+        if date:
+            vals["date"] = date
+        return self.env["okr.checkin"].create(vals).id
+
+    def action_quick_checkin(self):
+        """Open the quick check-in on this key result."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Check In"),
+            "res_model": "okr.checkin.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_objective_id": self.objective_id.id,
+                "default_key_result_ids": [self.id],
+            },
+        }
+
+    def action_view_checkins(self):
+        """The check-in history of this key result, charted."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bsc_okr.okr_checkin_action"
+        )
+        action.update(
+            domain=[("key_result_id", "=", self.id)],
+            context={"default_key_result_id": self.id},
+            view_mode="graph,list,form",
+        )
+        return action

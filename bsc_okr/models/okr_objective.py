@@ -1,0 +1,1006 @@
+import datetime
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, sql
+
+from ..engine import grading, graph
+
+LEVELS = [
+    ("company", "Company"),
+    ("department", "Department"),
+    ("team", "Team"),
+    ("individual", "Individual"),
+]
+OKR_TYPES = [
+    ("committed", "Committed"),
+    ("aspirational", "Aspirational"),
+]
+VISIBILITIES = [
+    ("public", "Company"),
+    ("department", "Department"),
+    ("private", "Private"),
+]
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("active", "Active"),
+    ("graded", "Graded"),
+    ("cancelled", "Cancelled"),
+]
+GRADE_BANDS = [
+    ("red", "Red"),
+    ("yellow", "Yellow"),
+    ("green", "Green"),
+]
+GRADE_CALLOUTS = [
+    ("committed_missed", "Committed objective missed"),
+    ("aspirational_overshot", "Aspirational objective fully reached"),
+]
+
+#: The only way to pass the state guard of write(): a context value that no
+#: RPC client can forge, because it is not JSON-serialisable.
+_STATE_TOKEN = object()
+
+
+class OkrObjective(models.Model):
+    """An objective: an inspiring goal for a cycle, measured by key results.
+
+    Sensitive data (grades, confidence, check-ins) lives here and in the key
+    results and check-ins, whose read rules are narrow (owner, manager chain,
+    department managers, OKR administrators; appraisal staff their own only).
+    Everybody else reads titles and progress through ``okr.objective.public``.
+    """
+
+    _name = "okr.objective"
+    _description = "Objective"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "cycle_id desc, sequence, id"
+    _check_company_auto = True
+    _rec_name = "name"
+
+    #: Allowed moves of the state: target -> states it may come from. The
+    #: approval workflow replaces ``_okr_set_state`` but keeps this table.
+    _okr_state_transitions = {
+        "submitted": ("draft",),
+        "approved": ("submitted",),
+        "active": ("draft", "approved"),
+        "graded": ("active",),
+        "cancelled": ("draft", "submitted", "approved", "active"),
+        "draft": ("submitted", "approved", "cancelled"),
+    }
+    #: Fields an employee may only change while the objective is a draft;
+    #: afterwards only their managers and OKR administrators may.
+    _okr_locked_fields = {
+        "name",
+        "description",
+        "cycle_id",
+        "company_id",
+        "level",
+        "owner_id",
+        "department_id",
+        "okr_type",
+        "visibility",
+        "member_ids",
+        "parent_ids",
+        "parent_id",
+        "depends_on_ids",
+        "bsc_objective_id",
+        "is_learning",
+        "sequence",
+    }
+    #: Aspirational objectives fully reached in this many graded cycles in a
+    #: row raise the sandbagging signal.
+    _okr_sandbagging_streak = 2
+
+    name = fields.Char(string="Title", required=True, tracking=True)
+    description = fields.Text(
+        help="Why this objective matters: the story behind it, in plain words."
+    )
+    sequence = fields.Integer(default=10)
+    cycle_id = fields.Many2one(
+        "okr.cycle",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        check_company=True,
+        domain="[('state', '!=', 'closed')]",
+    )
+    cycle_state = fields.Selection(related="cycle_id.state", string="Cycle State")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    level = fields.Selection(
+        selection=LEVELS,
+        required=True,
+        default="individual",
+        tracking=True,
+        help="Company, department, team (a manager and their reports) or "
+        "individual. The alignment tree reads company -> department -> team "
+        "-> individual.",
+    )
+    owner_id = fields.Many2one(
+        "hr.employee",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        default=lambda self: self._default_owner_id(),
+    )
+    owner_user_id = fields.Many2one(
+        "res.users",
+        related="owner_id.user_id",
+        store=True,
+        index=True,
+        string="Owner User",
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        compute="_compute_department_id",
+        store=True,
+        readonly=False,
+        index=True,
+        check_company=True,
+        help="Defaults to the owner's department. Department visibility and "
+        "the department managers' access follow it.",
+    )
+    okr_type = fields.Selection(
+        selection=OKR_TYPES,
+        string="Type",
+        required=True,
+        default="aspirational",
+        tracking=True,
+        help="Committed: expected to reach 1.0. Aspirational: a stretch, "
+        "0.7 is the sweet spot; always reaching 1.0 means it was not "
+        "ambitious enough.",
+    )
+    visibility = fields.Selection(
+        selection=VISIBILITIES,
+        required=True,
+        default="public",
+        tracking=True,
+        help="Who sees the title and progress. Company: everybody; "
+        "Department: members of the objective's department; Private: the "
+        "owner, their manager chain and the named members. Grades, "
+        "confidence and check-ins are never public.",
+    )
+    member_ids = fields.Many2many(
+        "hr.employee",
+        "okr_objective_member_rel",
+        "objective_id",
+        "employee_id",
+        string="Members",
+        check_company=True,
+        help="Employees who may see the title and progress of a private or "
+        "department objective.",
+    )
+    parent_ids = fields.Many2many(
+        "okr.objective.public",
+        "okr_objective_parent_rel",
+        "objective_id",
+        "parent_id",
+        string="Contributes To",
+        domain="[('company_id', '=', company_id), ('state', '!=', 'cancelled')]",
+        help="The objectives this one contributes to (vertical alignment). "
+        "Several are allowed; the first is the primary parent unless you "
+        "choose another.",
+    )
+    parent_id = fields.Many2one(
+        "okr.objective.public",
+        string="Primary Parent",
+        compute="_compute_parent_id",
+        store=True,
+        readonly=False,
+        index=True,
+        domain="[('id', 'in', parent_ids)]",
+        help="Where this objective hangs in the alignment tree.",
+    )
+    child_ids = fields.Many2many(
+        "okr.objective.public",
+        "okr_objective_parent_rel",
+        "parent_id",
+        "objective_id",
+        string="Contributing Objectives",
+        readonly=True,
+        help="Objectives aligned to this one, as far as you may see them.",
+    )
+    depends_on_ids = fields.Many2many(
+        "okr.objective.public",
+        "okr_objective_dependency_rel",
+        "objective_id",
+        "depends_on_id",
+        string="Depends On",
+        domain="[('company_id', '=', company_id), ('state', '!=', 'cancelled')]",
+        help="Peer objectives, usually of other departments, that this one "
+        "needs (horizontal alignment).",
+    )
+    supported_by_ids = fields.Many2many(
+        "okr.objective.public",
+        "okr_objective_dependency_rel",
+        "depends_on_id",
+        "objective_id",
+        string="Needed By",
+        readonly=True,
+        help="Peer objectives that depend on this one.",
+    )
+    bsc_objective_id = fields.Many2one(
+        "bsc.objective",
+        string="Strategic Objective",
+        index=True,
+        ondelete="set null",
+        tracking=True,
+        domain="[('company_id', '=', company_id), "
+        "('execution_approach', 'in', ('okr', 'both'))]",
+        help="The strategic objective of the Balanced Scorecard this OKR "
+        "serves (fusion mode 2: the strategy map seeds OKRs).",
+    )
+    key_result_ids = fields.One2many("okr.key.result", "objective_id", copy=True)
+    key_result_count = fields.Integer(compute="_compute_key_result_count")
+    progress = fields.Float(
+        compute="_compute_progress",
+        store=True,
+        aggregator="avg",
+        help="Weighted mean of the key results' progress, each capped at 1.0.",
+    )
+    progress_percent = fields.Float(
+        compute="_compute_progress_percent", string="Progress (%)"
+    )
+    is_graded = fields.Boolean(
+        compute="_compute_is_graded",
+        store=True,
+        help="Set once the cycle enters grading, for objectives that ran.",
+    )
+    grade = fields.Float(
+        compute="_compute_grade",
+        store=True,
+        aggregator="avg",
+        help="Weighted mean of the key results' grades (0.0-1.0).",
+    )
+    grade_band = fields.Selection(
+        selection=GRADE_BANDS,
+        compute="_compute_grade",
+        store=True,
+        help="0.0-0.3 red, 0.4-0.6 yellow, 0.7-1.0 green.",
+    )
+    grade_callout = fields.Selection(
+        selection=GRADE_CALLOUTS,
+        compute="_compute_grade",
+        store=True,
+        help="Worth a word in the review: a committed objective below 1.0, or "
+        "an aspirational one at 1.0 (was it ambitious enough?).",
+    )
+    confidence = fields.Float(
+        compute="_compute_confidence",
+        store=True,
+        aggregator="avg",
+        digits=(3, 1),
+        help="Weighted mean of the key results' latest confidence (0-10).",
+    )
+    state = fields.Selection(
+        selection=STATES,
+        required=True,
+        default="draft",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    is_learning = fields.Boolean(
+        string="Learning Goal",
+        help="The goal of a learning plan (fusion mode 3).",
+    )
+    is_stale = fields.Boolean(
+        compute="_compute_is_stale",
+        help="At least one key result has had no check-in for too long.",
+    )
+    in_my_team = fields.Boolean(
+        compute="_compute_in_my_team",
+        search="_search_in_my_team",
+        help="Owned by someone who reports to you, directly or not.",
+    )
+    checkin_reminder_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Technical: when the weekly check-in reminder was last sent.",
+    )
+    sandbagging_signal = fields.Boolean(
+        compute="_compute_sandbagging",
+        groups="!bsc_okr.group_kpi_appraisal",
+        help="The owner's aspirational objectives were all graded 1.0 in "
+        "several cycles in a row. Shown only to the owner and their managers.",
+    )
+    sandbagging_streak = fields.Integer(
+        compute="_compute_sandbagging",
+        groups="!bsc_okr.group_kpi_appraisal",
+    )
+
+    # ------------------------------------------------------------------
+    # Defaults and computes
+    # ------------------------------------------------------------------
+    @api.model
+    def _default_owner_id(self):
+        # Only the id of the user's own employee in the current company is
+        # read; portal employees cannot read hr.employee themselves.
+        return (
+            self.env["hr.employee"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", self.env.uid),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                limit=1,
+            )
+            .id
+        )
+
+    @api.depends("owner_id")
+    def _compute_department_id(self):
+        for objective in self:
+            if objective.owner_id and not objective.department_id:
+                objective.department_id = objective.owner_id.department_id
+
+    @api.depends("parent_ids")
+    def _compute_parent_id(self):
+        for objective in self:
+            if objective.parent_id not in objective.parent_ids:
+                objective.parent_id = objective.parent_ids[:1]
+
+    @api.depends("key_result_ids")
+    def _compute_key_result_count(self):
+        for objective in self:
+            objective.key_result_count = len(objective.key_result_ids)
+
+    @api.depends("key_result_ids.progress", "key_result_ids.weight")
+    def _compute_progress(self):
+        for objective in self:
+            krs = objective.key_result_ids.filtered(lambda kr: kr.weight > 0)
+            progress = grading.objective_progress(
+                [(kr.progress, kr.weight) for kr in krs]
+            )
+            objective.progress = progress or 0.0
+
+    @api.depends("progress")
+    def _compute_progress_percent(self):
+        for objective in self:
+            objective.progress_percent = objective.progress * 100
+
+    @api.depends("cycle_id.state", "state")
+    def _compute_is_graded(self):
+        for objective in self:
+            objective.is_graded = objective.cycle_id.state in (
+                "grading",
+                "closed",
+            ) and objective.state in ("active", "graded")
+
+    @api.depends(
+        "is_graded", "okr_type", "key_result_ids.grade", "key_result_ids.weight"
+    )
+    def _compute_grade(self):
+        for objective in self:
+            krs = objective.key_result_ids.filtered(lambda kr: kr.weight > 0)
+            grade = None
+            if objective.is_graded:
+                grade = grading.objective_grade([(kr.grade, kr.weight) for kr in krs])
+            objective.grade = grade or 0.0
+            objective.grade_band = grading.grade_band(grade) or False
+            objective.grade_callout = (
+                grading.grade_callout(grade, objective.okr_type) or False
+            )
+
+    @api.depends("key_result_ids.confidence", "key_result_ids.weight")
+    def _compute_confidence(self):
+        for objective in self:
+            krs = objective.key_result_ids.filtered(lambda kr: kr.weight > 0)
+            total = sum(krs.mapped("weight"))
+            objective.confidence = (
+                sum(kr.confidence * kr.weight for kr in krs) / total if total else 0.0
+            )
+
+    @api.depends("key_result_ids.is_stale")
+    def _compute_is_stale(self):
+        for objective in self:
+            objective.is_stale = any(objective.key_result_ids.mapped("is_stale"))
+
+    @api.depends_context("uid")
+    @api.depends("owner_id.parent_id")
+    def _compute_in_my_team(self):
+        team = self.search([("id", "in", self.ids), ("in_my_team", "=", True)])
+        for objective in self:
+            objective.in_my_team = objective in team
+
+    def _search_in_my_team(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on 'In My Team'."))
+        domain = [("owner_id.parent_id", "child_of", self.env.user.employee_ids.ids)]
+        if (operator == "=") != value:
+            domain = ["!", *domain]
+        return domain
+
+    @api.depends_context("uid")
+    @api.depends("owner_id", "okr_type", "grade", "is_graded")
+    def _compute_sandbagging(self):
+        """Evaluated with the reader's own rights, and only for the owner
+        and their manager chain: OKR administrators or department managers
+        outside the chain never see it, nor does appraisal staff."""
+        owners = self.owner_id
+        viewers = self._sandbagging_visible_owners(owners)
+        history = defaultdict(lambda: defaultdict(list))
+        if viewers:
+            graded = self.search_fetch(
+                [
+                    ("owner_id", "in", viewers.ids),
+                    ("okr_type", "=", "aspirational"),
+                    ("is_graded", "=", True),
+                ],
+                ["owner_id", "cycle_id", "grade"],
+            )
+            for objective in graded.sorted(
+                lambda o: (o.cycle_id.date_start, o.cycle_id.id)
+            ):
+                history[objective.owner_id][objective.cycle_id].append(objective.grade)
+        results = {
+            owner: grading.sandbagging(
+                list(history[owner].items()), self._okr_sandbagging_streak
+            )
+            for owner in viewers
+        }
+        for objective in self:
+            result = results.get(objective.owner_id)
+            objective.sandbagging_signal = bool(result)
+            objective.sandbagging_streak = result.streak if result else 0
+
+    def _sandbagging_visible_owners(self, owners):
+        """The owners whose sandbagging signal the current user may see."""
+        user = self.env.user
+        if user.has_group("bsc_okr.group_kpi_appraisal") or not owners:
+            return owners.browse()
+        my_employees = user.employee_ids
+        # Only the org chart is read here (who reports to whom), not OKR
+        # data; portal employees cannot read hr.employee themselves.
+        reports = (
+            self.env["hr.employee"]
+            .sudo()
+            .search(
+                [
+                    ("id", "in", owners.ids),
+                    ("parent_id", "child_of", my_employees.ids),
+                ]
+            )
+        )
+        return owners.filtered(lambda o: o in my_employees or o in reports)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("level", "department_id")
+    def _check_department_management_mode(self):
+        """Fusion mode 1: no team or individual OKRs in a 'BSC only' department."""
+        for objective in self:
+            # The management mode is configuration, readable by everybody in
+            # the company; portal employees cannot read hr.department.
+            department = objective.department_id.sudo()
+            if (
+                objective.level in ("team", "individual")
+                and department.management_mode == "bsc"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The department %(department)s runs on the Balanced "
+                        "Scorecard only: team and individual OKRs are not used "
+                        "there. Write a department objective instead, or ask an "
+                        "administrator to change the department's management "
+                        "mode.",
+                        department=department.display_name,
+                    )
+                )
+
+    @api.constrains("level", "department_id", "visibility")
+    def _check_department_required(self):
+        for objective in self:
+            if not objective.department_id and (
+                objective.level in ("department", "team")
+                or objective.visibility == "department"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The objective %(objective)s needs a department.",
+                        objective=objective.name,
+                    )
+                )
+
+    @api.constrains("parent_ids", "depends_on_ids", "company_id")
+    def _check_alignment(self):
+        """Parents and peers in the same company; no alignment loop."""
+        for objective in self:
+            for other in objective.parent_ids | objective.depends_on_ids:
+                if other.id == objective.id:
+                    raise ValidationError(
+                        self.env._(
+                            "The objective %(objective)s cannot contribute to "
+                            "or depend on itself.",
+                            objective=objective.name,
+                        )
+                    )
+                if other.sudo().company_id != objective.company_id:
+                    raise ValidationError(
+                        self.env._(
+                            "The objective %(objective)s belongs to "
+                            "%(company)s; it cannot align with an objective of "
+                            "another company.",
+                            objective=objective.name,
+                            company=objective.company_id.name,
+                        )
+                    )
+        self._check_alignment_loops()
+
+    def _check_alignment_loops(self):
+        """Refuse a parent that is, directly or not, a child of the objective."""
+        if not self:
+            return
+        self.flush_model(["parent_ids"])
+        # Only ids are read, to follow the alignment graph across objectives
+        # the user may not see; names are shown below with the user's rights.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT rel.objective_id, rel.parent_id
+                  FROM okr_objective_parent_rel rel
+                  JOIN okr_objective obj ON obj.id = rel.objective_id
+                 WHERE obj.company_id IN %s
+                """,
+                tuple(self.company_id.ids),
+            )
+        )
+        edges = self.env.cr.fetchall()
+        for objective in self:
+            others = [edge for edge in edges if edge[0] != objective.id]
+            for parent in objective.parent_ids:
+                loop = graph.would_create_cycle(others, objective.id, parent.id)
+                if loop:
+                    raise ValidationError(
+                        self.env._(
+                            "Aligning %(objective)s to %(parent)s would create "
+                            "a loop: %(loop)s.",
+                            objective=objective.name,
+                            parent=parent.sudo().name,
+                            loop=self._okr_loop_names(loop),
+                        )
+                    )
+
+    @api.model
+    def _okr_loop_names(self, ids):
+        """The loop as 'A -> B -> A', naming only what the user may see."""
+        public = self.env["okr.objective.public"]
+        visible = {
+            rec.id: rec.name
+            for rec in public.search_fetch([("id", "in", list(set(ids)))], ["name"])
+        }
+        hidden = self.env._("(an objective you cannot see)")
+        return " -> ".join(visible.get(id_, hidden) for id_ in ids)
+
+    @api.constrains("bsc_objective_id", "company_id")
+    def _check_bsc_objective_company(self):
+        for objective in self:
+            # Only the company of the strategic objective is compared.
+            strategic = objective.bsc_objective_id.sudo()
+            if strategic and strategic.company_id != objective.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The strategic objective %(strategic)s belongs to "
+                        "another company than %(objective)s.",
+                        strategic=strategic.name,
+                        objective=objective.name,
+                    )
+                )
+
+    @api.onchange("parent_id")
+    def _onchange_parent_id_bsc(self):
+        """An objective usually serves the strategy its parent serves."""
+        if self.parent_id.bsc_objective_id and not self.bsc_objective_id:
+            self.bsc_objective_id = self.parent_id.bsc_objective_id
+
+    @api.constrains("owner_id", "member_ids", "company_id")
+    def _check_people_company(self):
+        for objective in self:
+            people = (objective.owner_id | objective.member_ids).sudo()
+            strangers = people.filtered(
+                lambda e, o=objective: e.company_id and e.company_id != o.company_id
+            )
+            if strangers:
+                raise ValidationError(
+                    self.env._(
+                        "%(people)s do not work for %(company)s.",
+                        people=", ".join(strangers.mapped("name")),
+                        company=objective.company_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        token = self.env.context.get("okr_state_token") is _STATE_TOKEN
+        for vals in vals_list:
+            if vals.get("state", "draft") != "draft" and not (token or self.env.su):
+                raise UserError(
+                    self.env._("A new objective starts as a draft; activate it next.")
+                )
+            self._okr_sync_primary_parent(vals)
+        objectives = super().create(vals_list)
+        objectives._okr_check_create_rights()
+        return objectives
+
+    def write(self, vals):
+        if "state" in vals and self.env.context.get("okr_state_token") is not (
+            _STATE_TOKEN
+        ):
+            raise UserError(
+                self.env._(
+                    "The state of an objective changes only through its "
+                    "buttons (submit, activate, cancel...)."
+                )
+            )
+        locked = self._okr_locked_fields.intersection(vals)
+        if locked and not self.env.su:
+            self._okr_check_locked_write(locked)
+        self._okr_sync_primary_parent(vals)
+        return super().write(vals)
+
+    @api.model
+    def _okr_sync_primary_parent(self, vals):
+        """A primary parent set alone is also added to the parents."""
+        if vals.get("parent_id") and "parent_ids" not in vals:
+            vals["parent_ids"] = [Command.link(vals["parent_id"])]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if self.env.su or self.env.user.has_group("bsc_okr.group_okr_admin"):
+            return
+        for objective in self:
+            if objective.state not in ("draft", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "The objective %(objective)s has started; cancel it "
+                        "instead of deleting it.",
+                        objective=objective.name,
+                    )
+                )
+
+    def _okr_check_create_rights(self):
+        """Company objectives are written by OKR administrators or executives."""
+        if self.env.su or self.env.user.has_group("bsc_okr.group_okr_admin"):
+            return
+        for objective in self:
+            if objective.level == "company" and not self.env.user.has_group(
+                "bsc_okr.group_executive"
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Only OKR administrators and executives write company "
+                        "objectives; %(objective)s can be a department, team or "
+                        "individual objective.",
+                        objective=objective.name,
+                    )
+                )
+            if objective.cycle_id.state == "closed":
+                raise UserError(
+                    self.env._(
+                        "The cycle %(cycle)s is closed; choose a running or "
+                        "planned cycle.",
+                        cycle=objective.cycle_id.name,
+                    )
+                )
+
+    def _okr_check_locked_write(self, field_names):
+        """Past the draft, only managers of the owner and OKR admins edit."""
+        user = self.env.user
+        if user.has_group("bsc_okr.group_okr_admin"):
+            return
+        started = self.filtered(lambda o: o.state != "draft")
+        if not started:
+            return
+        managed = started._okr_managed_by_user()
+        not_managed = started - managed
+        if not_managed:
+            objective = not_managed[0]
+            raise UserError(
+                self.env._(
+                    "The objective %(objective)s is %(state)s: only its owner's "
+                    "managers and OKR administrators may change %(fields)s now. "
+                    "Post a check-in, or reset it to draft first.",
+                    objective=objective.name,
+                    state=objective._okr_state_label(),
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(field_names)
+                    ),
+                )
+            )
+        if "level" in field_names or "owner_id" in field_names:
+            started._okr_check_create_rights()
+
+    def _okr_check_key_results_editable(self):
+        """Key results are part of the objective's content: fixed once the
+        objective has left the draft, except for managers and OKR admins."""
+        if self.env.su:
+            return
+        started = self.filtered(lambda o: o.state != "draft")
+        not_managed = started - started._okr_managed_by_user()
+        if not_managed:
+            raise UserError(
+                self.env._(
+                    "The objective %(objective)s is %(state)s: its key results "
+                    "are fixed. Post check-ins, or ask a manager to reset it "
+                    "to draft.",
+                    objective=not_managed[0].name,
+                    state=not_managed[0]._okr_state_label(),
+                )
+            )
+
+    def _okr_state_label(self, state=None):
+        """The translated label of ``state`` (default: the record's state)."""
+        return dict(self._fields["state"]._description_selection(self.env))[
+            state or self.state
+        ]
+
+    def _okr_managed_by_user(self):
+        """The objectives the current user manages: OKR managers in the
+        owner's manager chain or managers of the objective's department
+        (never their own objectives), and OKR administrators."""
+        user = self.env.user
+        if user.has_group("bsc_okr.group_kpi_appraisal"):
+            return self.browse()
+        if user.has_group("bsc_okr.group_okr_admin"):
+            return self
+        if not user.has_group("bsc_okr.group_okr_manager"):
+            return self.browse()
+        employees = user.employee_ids
+        # The departments a user heads are org-chart facts, not OKR data.
+        departments = employees.sudo().okr_managed_department_ids
+        managed = self.sudo().search(
+            [
+                ("id", "in", self.ids),
+                ("owner_id", "not in", employees.ids),
+                "|",
+                ("owner_id.parent_id", "child_of", employees.ids),
+                ("department_id", "child_of", departments.ids),
+            ]
+        )
+        return self.browse(managed.ids)
+
+    # ------------------------------------------------------------------
+    # State machine
+    # ------------------------------------------------------------------
+    def _okr_set_state(self, new_state):
+        """The single place where the state of objectives changes.
+
+        Checks the transition table, the user's right to write each record,
+        and the preconditions of the target state, then writes. The approval
+        workflow overrides this method to route submitted/approved through
+        approval requests.
+        """
+        allowed_from = self._okr_state_transitions[new_state]
+        for objective in self:
+            if objective.state not in allowed_from:
+                raise UserError(
+                    self.env._(
+                        "The objective %(objective)s is %(state)s; it cannot "
+                        "become %(new_state)s.",
+                        objective=objective.name,
+                        state=objective._okr_state_label(),
+                        new_state=objective._okr_state_label(new_state),
+                    )
+                )
+        if not self.env.su:
+            self.check_access("write")
+        if new_state == "approved" and not self.env.su:
+            not_managed = self - self._okr_managed_by_user()
+            if not_managed:
+                raise AccessError(
+                    self.env._(
+                        "Only a manager of %(owner)s or an OKR administrator "
+                        "may approve %(objective)s.",
+                        owner=not_managed[0].owner_id.name,
+                        objective=not_managed[0].name,
+                    )
+                )
+        if new_state == "active":
+            self._okr_check_activation()
+        if new_state == "graded":
+            for objective in self:
+                if objective.cycle_id.state not in ("grading", "closed"):
+                    raise UserError(
+                        self.env._(
+                            "The cycle %(cycle)s is not being graded yet.",
+                            cycle=objective.cycle_id.name,
+                        )
+                    )
+        self.with_context(okr_state_token=_STATE_TOKEN).write({"state": new_state})
+        if new_state == "active":
+            self.activity_unlink(["bsc_okr.mail_activity_type_okr_grading"])
+        return True
+
+    def _okr_check_activation(self):
+        for objective in self:
+            if not objective.key_result_ids:
+                raise UserError(
+                    self.env._(
+                        "Add at least one key result to %(objective)s before "
+                        "activating it.",
+                        objective=objective.name,
+                    )
+                )
+            if objective.cycle_id.state == "closed":
+                raise UserError(
+                    self.env._(
+                        "The cycle %(cycle)s is closed.",
+                        cycle=objective.cycle_id.name,
+                    )
+                )
+
+    def action_submit(self):
+        """Draft -> submitted, for the manager to approve."""
+        return self._okr_set_state("submitted")
+
+    def action_approve(self):
+        """Submitted -> approved, by a manager of the owner."""
+        return self._okr_set_state("approved")
+
+    def action_activate(self):
+        """Draft or approved -> active: check-ins open."""
+        return self._okr_set_state("active")
+
+    def action_mark_graded(self):
+        """Active -> graded, once the owner has reviewed the grades."""
+        return self._okr_set_state("graded")
+
+    def action_cancel(self):
+        """Drop the objective; its key results stop counting."""
+        return self._okr_set_state("cancelled")
+
+    def action_reset_draft(self):
+        """Back to draft, to rework the objective."""
+        return self._okr_set_state("draft")
+
+    # ------------------------------------------------------------------
+    # Other actions
+    # ------------------------------------------------------------------
+    def action_quick_checkin(self):
+        """Open the quick check-in on every key result of the objective."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Check In"),
+            "res_model": "okr.checkin.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_objective_id": self.id},
+        }
+
+    def action_view_alignment(self):
+        """The alignment tree around this objective."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bsc_okr.okr_objective_public_action_alignment"
+        )
+        action["context"] = {"hierarchy_res_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _notify_grading(self):
+        """Ask each owner to review the grades of their objectives."""
+        activity_type = self.env.ref(
+            "bsc_okr.mail_activity_type_okr_grading", raise_if_not_found=False
+        )
+        for objective in self:
+            user = objective.owner_user_id
+            if not user or user.share or not activity_type:
+                continue
+            objective.activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=user.id,
+                summary=self.env._("Grade your key results"),
+            )
+
+    @api.model
+    def _cron_checkin_reminders(self):
+        """Weekly: remind owners whose key results have no check-in this week.
+
+        One activity per objective and person (an e-mail for portal
+        employees). Safe on several workers: a transaction-level advisory
+        lock lets one run at a time, and each objective remembers the day its
+        reminder went out, so a second run the same week does nothing.
+        """
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", self._name + ".cron")
+        )
+        if not self.env.cr.fetchone()[0]:
+            return
+        today = fields.Date.context_today(self)
+        week_start = today - datetime.timedelta(days=today.weekday())
+        key_results = self.env["okr.key.result"].search(
+            [
+                ("objective_id.state", "=", "active"),
+                ("cycle_id.state", "=", "running"),
+                "|",
+                ("objective_id.checkin_reminder_date", "=", False),
+                ("objective_id.checkin_reminder_date", "<", week_start),
+                "|",
+                ("last_checkin_date", "=", False),
+                ("last_checkin_date", "<", week_start),
+            ]
+        )
+        activity_type = self.env.ref("bsc_okr.mail_activity_type_okr_checkin")
+        pending = defaultdict(lambda: self.env["okr.key.result"])
+        for key_result in key_results:
+            user = key_result.owner_user_id or key_result.objective_id.owner_user_id
+            if user:
+                pending[key_result.objective_id, user] |= key_result
+        open_activities = {
+            (activity.res_id, activity.user_id.id)
+            for activity in self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", key_results.objective_id.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        }
+        deadline = week_start + datetime.timedelta(days=4)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activity_vals = []
+        for (objective, user), krs in pending.items():
+            note = Markup("<ul>%s</ul>") % Markup().join(
+                Markup("<li>%s</li>") % name for name in krs.mapped("name")
+            )
+            if user.share:
+                objective.message_notify(
+                    partner_ids=user.partner_id.ids,
+                    subject=self.env._("Weekly OKR check-in"),
+                    body=Markup("<p>%s</p>%s")
+                    % (self.env._("How did these key results move this week?"), note),
+                )
+            elif (objective.id, user.id) not in open_activities:
+                activity_vals.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": objective.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "summary": self.env._("Weekly check-in"),
+                        "note": note,
+                        "date_deadline": deadline,
+                    }
+                )
+        self.env["mail.activity"].create(activity_vals)
+        key_results.objective_id.write({"checkin_reminder_date": today})
+
+    def init(self):
+        """Keep the alignment links consistent when an objective is deleted.
+
+        ``parent_id`` points at the public projection, a view, so the ORM
+        cannot declare the foreign key; it is declared here on the table.
+        """
+        if not sql.get_foreign_keys(
+            self.env.cr, "okr_objective", "parent_id", "okr_objective", "id", "set null"
+        ):
+            sql.add_foreign_key(
+                self.env.cr,
+                "okr_objective",
+                "parent_id",
+                "okr_objective",
+                "id",
+                "set null",
+            )
