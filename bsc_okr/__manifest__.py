@@ -41,6 +41,8 @@
         "views/okr_checkin_views.xml",
         "wizard/okr_checkin_wizard_views.xml",
         "views/bsc_objective_okr_views.xml",
+        "report/bsc_scorecard_report.xml",
+        "wizard/bsc_scorecard_export_wizard_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

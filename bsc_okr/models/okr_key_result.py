@@ -484,7 +484,9 @@ class OkrKeyResult(models.Model):
             if not vals.get("owner_id") and vals.get("objective_id"):
                 # Only the owner's id is read, to default the key result's
                 # owner; the access rules judge the new record itself.
-                objective = self.env["okr.objective"].sudo().browse(vals["objective_id"])
+                objective = (
+                    self.env["okr.objective"].sudo().browse(vals["objective_id"])
+                )
                 vals["owner_id"] = objective.owner_id.id
             if not self.env.su:
                 # A new key result starts at its start value; only check-ins

@@ -97,9 +97,11 @@ class TestBscScoring(BscCase):
 
     def test_no_rows_for_future_periods(self):
         self.scorecard._recompute_scores()
-        periods = self.env["bsc.score"].search(
-            [("scorecard_id", "=", self.scorecard.id)]
-        ).period_id
+        periods = (
+            self.env["bsc.score"]
+            .search([("scorecard_id", "=", self.scorecard.id)])
+            .period_id
+        )
         self.assertEqual(max(periods.mapped("code")), "2026-03")
         self.assertEqual(len(periods), 15)
 

@@ -13,7 +13,9 @@ class TestOkrCheckin(OkrCase):
     """Check-ins: who may post them, what they move, what they refuse."""
 
     def test_checkin_moves_key_result(self):
-        checkin = self._checkin(self.kr_employee, 30, confidence=6, user=self.user_employee)
+        checkin = self._checkin(
+            self.kr_employee, 30, confidence=6, user=self.user_employee
+        )
         self.assertEqual(checkin.author_id, self.user_employee)
         kr = self.kr_employee.with_user(self.user_employee)
         self.assertEqual(kr.current_value, 30)
@@ -25,9 +27,7 @@ class TestOkrCheckin(OkrCase):
 
     def test_backdated_checkin_does_not_override_latest(self):
         self._checkin(self.kr_employee, 50, user=self.user_employee)
-        self._checkin(
-            self.kr_employee, 20, user=self.user_employee, date="2026-02-02"
-        )
+        self._checkin(self.kr_employee, 20, user=self.user_employee, date="2026-02-02")
         self.assertEqual(self.kr_employee.current_value, 50)
         self.assertEqual(str(self.kr_employee.last_checkin_date), IN_Q1)
 
@@ -224,9 +224,7 @@ class TestOkrCheckin(OkrCase):
             objective = self._make_objective(
                 self.emp_employee,
                 f"Batch {count}",
-                krs=[
-                    {"name": f"KR {i}", "target_value": 10.0} for i in range(count)
-                ],
+                krs=[{"name": f"KR {i}", "target_value": 10.0} for i in range(count)],
             )
             objective.action_activate()
             return objective.key_result_ids
