@@ -1375,10 +1375,13 @@ class BscScorecardXlsx(models.AbstractModel):
         scores = self._measure_scores(ctx)
         labels = ctx["status_labels"]
         no_data = labels["no_data"]
-        text = styles.get("text")
-        date_fmt = styles.get("text", "date")
-        ratio = styles.get("text", "ratio")
-        score_fmt = styles.get("text", "score")
+        # The biggest sheet (measures x periods rows): its text cells keep the
+        # default format and its numbers a bare number format, which makes
+        # the streamed XML smaller and faster to write.
+        text = None
+        date_fmt = styles.get("plain", "date")
+        ratio = styles.get("plain", "ratio")
+        score_fmt = styles.get("plain", "score")
         periods = [
             (period.id, excel_text(period.name), period.date_start)
             for period in ctx["periods"]
@@ -1389,7 +1392,7 @@ class BscScorecardXlsx(models.AbstractModel):
         missing = (None, None, None, None, "no_data")
         row = FIRST_ROW
         for measure in self._measure_rows(ctx):
-            unit_fmt = styles.unit(measure["unit"])
+            unit_fmt = styles.unit(measure["unit"], "plain")
             by_period = scores.get(measure["id"], {})
             for period_id, period_name, month in periods:
                 actual, target, achievement, score, status = by_period.get(

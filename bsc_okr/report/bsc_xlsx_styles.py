@@ -34,6 +34,7 @@ COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 # Named formats; the sheets combine a name with a number format at most.
 BASE_FORMATS = {
+    "plain": {},
     "title": {"bold": True, "font_size": 16, "font_color": "#1F2D3D"},
     "subtitle": {"italic": True, "font_color": "#6C757D"},
     "label": {"bold": True, "font_color": "#495057"},
