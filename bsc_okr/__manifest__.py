@@ -44,16 +44,21 @@
         "report/bsc_scorecard_report.xml",
         "wizard/bsc_scorecard_export_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "bsc_okr/static/src/strategy_map/**/*",
+            "bsc_okr/static/src/okr/**/*",
+        ],
+        "web.assets_tests": [
+            "bsc_okr/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/res_company_demo.xml",
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/bsc_demo.xml",
         "demo/okr_demo.xml",
     ],
-    "assets": {
-        "web.assets_backend": [
-            "bsc_okr/static/src/okr/**/*",
-        ],
-    },
 }

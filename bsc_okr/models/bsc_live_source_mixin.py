@@ -43,13 +43,23 @@ class BscLiveSourceMixin(models.AbstractModel):
 
     live_model_id = fields.Many2one(
         "ir.model",
+        groups="bsc_okr.group_strategy_officer",
         string="Source Model",
         ondelete="set null",
         domain=[("transient", "=", False)],
         help="The Odoo model whose records make the value, e.g. Employees.",
     )
+    # Related (computed as superuser) technical names: everybody may see
+    # where a value comes from without reading ir.model, which only
+    # Strategy Officers may.
     live_model = fields.Char(
         related="live_model_id.model", string="Source Model Name", readonly=True
+    )
+    live_date_field = fields.Char(
+        related="live_date_field_id.name", string="Date Field Name", readonly=True
+    )
+    live_value_field = fields.Char(
+        related="live_field_id.name", string="Value Field Name", readonly=True
     )
     live_domain = fields.Char(
         string="Source Filter",
@@ -66,6 +76,7 @@ class BscLiveSourceMixin(models.AbstractModel):
     )
     live_field_id = fields.Many2one(
         "ir.model.fields",
+        groups="bsc_okr.group_strategy_officer",
         string="Value Field",
         ondelete="set null",
         domain="[('model_id', '=', live_model_id), ('ttype', 'in', "
@@ -74,6 +85,7 @@ class BscLiveSourceMixin(models.AbstractModel):
     )
     live_date_field_id = fields.Many2one(
         "ir.model.fields",
+        groups="bsc_okr.group_strategy_officer",
         string="Date Field",
         ondelete="set null",
         domain="[('model_id', '=', live_model_id), ('ttype', 'in', "
@@ -252,8 +264,9 @@ class BscLiveSourceMixin(models.AbstractModel):
                 )
             ) from None
 
-    def _live_check_configure_right(self, records):
-        if self.env.su or not records:
+    def _live_check_configure_right(self, name):
+        """Refuse users outside :meth:`_live_config_groups` (AccessError)."""
+        if self.env.su:
             return
         user = self.env.user
         if not any(user.has_group(xmlid) for xmlid in self._live_config_groups()):
@@ -261,7 +274,7 @@ class BscLiveSourceMixin(models.AbstractModel):
                 self.env._(
                     "Only Strategy Officers may configure where %(name)s reads "
                     "its live values.",
-                    name=records[0].display_name,
+                    name=name or self._description,
                 )
             )
 
@@ -281,38 +294,37 @@ class BscLiveSourceMixin(models.AbstractModel):
                     break
         return changed
 
+    @api.model
+    def _live_vals_enable(self, vals):
+        """Whether creating a record with ``vals`` makes its source live."""
+        return bool(vals.get("live_model_id"))
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
             for vals in vals_list:
-                if "live_user_id" in vals and vals["live_user_id"] != self.env.uid:
+                if vals.get("live_user_id", self.env.uid) != self.env.uid:
                     raise AccessError(
                         self.env._("A live source is always configured as yourself.")
                     )
-                vals.setdefault("live_user_id", self.env.uid)
-        records = super().create(vals_list)
-        self._live_check_configure_right(
-            records.filtered(lambda r: r._live_is_enabled())
-        )
-        return records
+                vals["live_user_id"] = self.env.uid
+                if self._live_vals_enable(vals):
+                    self._live_check_configure_right(vals.get("name"))
+        return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and "live_user_id" in vals:
-            if vals["live_user_id"] not in (False, self.env.uid):
+        # Checked before writing, so that nothing is half-written and the
+        # refusal comes before any validation of the new configuration.
+        if not self.env.su:
+            if vals.get("live_user_id", self.env.uid) not in (False, self.env.uid):
                 raise AccessError(
                     self.env._("A live source is always configured as yourself.")
                 )
-        enabled_before = self.filtered(lambda r: r._live_is_enabled())
-        changed = self._live_changed(vals)
-        if changed and not self.env.su:
-            vals = dict(vals, live_user_id=self.env.uid)
-        result = super().write(vals)
-        enabled_after = self.filtered(lambda r: r._live_is_enabled())
-        self._live_check_configure_right(
-            changed & (enabled_before | enabled_after)
-            | (enabled_after - enabled_before)
-        )
-        return result
+            changed = self._live_changed(vals)
+            if changed:
+                self._live_check_configure_right(changed[0].display_name)
+                vals = dict(vals, live_user_id=self.env.uid)
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Evaluation
@@ -321,7 +333,7 @@ class BscLiveSourceMixin(models.AbstractModel):
         """The source model, as the configuring user, on the record's company."""
         self.ensure_one()
         user = self.live_user_id or self.env.user
-        Model = self.env[self.live_model_id.model].with_user(user)
+        Model = self.env[self.live_model].with_user(user)
         context = {"tz": "UTC", "active_test": True}
         company = self._live_company()
         if company and company in user.company_ids:
@@ -331,7 +343,7 @@ class BscLiveSourceMixin(models.AbstractModel):
     def _live_window_domain(self, date_from, date_to):
         """Source domain of the records between two dates (months included)."""
         self.ensure_one()
-        fname = self.live_date_field_id.name
+        fname = self.live_date_field
         return expression.AND(
             [
                 self._live_parse_domain(),
@@ -354,10 +366,10 @@ class BscLiveSourceMixin(models.AbstractModel):
             if not record._live_is_enabled():
                 continue
             Model = record._live_source_env()
-            fname = record.live_date_field_id.name
+            fname = record.live_date_field
             aggregates = ["__count"]
             if record.live_aggregate in ("sum", "avg"):
-                aggregates.append(f"{record.live_field_id.name}:sum")
+                aggregates.append(f"{record.live_value_field}:sum")
             groups = Model._read_group(
                 record._live_window_domain(date_from, date_to),
                 [f"{fname}:month"],
@@ -394,7 +406,7 @@ class BscLiveSourceMixin(models.AbstractModel):
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Records behind %(name)s", name=self.display_name),
-            "res_model": self.live_model_id.model,
+            "res_model": self.live_model,
             "view_mode": "list,form",
             "views": [(False, "list"), (False, "form")],
             "domain": [

@@ -198,6 +198,10 @@ class BscMeasure(models.Model):
         self.ensure_one()
         return self.source_type == "live"
 
+    @api.model
+    def _live_vals_enable(self, vals):
+        return vals.get("source_type") == "live"
+
     def _live_config_fields(self):
         return (*super()._live_config_fields(), "source_type")
 
@@ -402,7 +406,7 @@ class BscMeasure(models.Model):
                             "user_id": measure.live_user_id.id or self.env.uid,
                             "note": self.env._(
                                 "Read from %(model)s",
-                                model=measure.live_model_id.name,
+                                model=measure.live_model,
                             ),
                         }
                     )

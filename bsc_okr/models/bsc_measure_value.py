@@ -75,59 +75,75 @@ class BscMeasureValue(models.Model):
 
     @api.constrains("measure_id", "period_id")
     def _check_period(self):
-        today = fields.Date.context_today(self)
         for record in self:
-            measure = record.measure_id
-            scorecard = measure.scorecard_id
-            period = record.period_id
-            if period.scorecard_id != scorecard:
-                raise ValidationError(
-                    self.env._(
-                        "%(period)s is outside the horizon of %(scorecard)s "
-                        "(%(start)s to %(end)s).",
-                        period=period.display_name,
-                        scorecard=scorecard.name,
-                        start=scorecard.date_from,
-                        end=scorecard.date_to,
-                    )
+            record._check_value_rules(record.measure_id, record.period_id)
+
+    @api.model
+    def _check_value_rules(self, measure, period):
+        """Refuse a value of ``measure`` for ``period`` that breaks a rule.
+
+        The period must belong to the measure's scorecard (its horizon), the
+        scorecard must be active, the month must have started and be due for
+        the measure's frequency. Raises a translated ValidationError.
+        """
+        today = fields.Date.context_today(self)
+        scorecard = measure.scorecard_id
+        if period.scorecard_id != scorecard:
+            raise ValidationError(
+                self.env._(
+                    "%(period)s is outside the horizon of %(scorecard)s "
+                    "(%(start)s to %(end)s).",
+                    period=period.display_name,
+                    scorecard=scorecard.name,
+                    start=scorecard.date_from,
+                    end=scorecard.date_to,
                 )
-            if scorecard.state != "active":
-                raise ValidationError(
-                    self.env._(
-                        "%(scorecard)s is %(state)s: values can only be recorded "
-                        "on an active scorecard.",
-                        scorecard=scorecard.name,
-                        state=dict(
-                            scorecard._fields["state"]._description_selection(self.env)
-                        )[scorecard.state],
-                    )
+            )
+        if scorecard.state != "active":
+            states = dict(scorecard._fields["state"]._description_selection(self.env))
+            raise ValidationError(
+                self.env._(
+                    "%(scorecard)s is %(state)s: values can only be recorded "
+                    "on an active scorecard.",
+                    scorecard=scorecard.name,
+                    state=states[scorecard.state],
                 )
-            if period.date_start > today:
-                raise ValidationError(
-                    self.env._(
-                        "%(period)s has not started yet: a value of %(measure)s "
-                        "cannot be recorded for it.",
-                        period=period.name,
-                        measure=measure.name,
-                    )
+            )
+        if period.date_start > today:
+            raise ValidationError(
+                self.env._(
+                    "%(period)s has not started yet: a value of %(measure)s "
+                    "cannot be recorded for it.",
+                    period=period.name,
+                    measure=measure.name,
                 )
-            if not measure._is_due(period):
-                frequency = dict(
-                    measure._fields["frequency"]._description_selection(self.env)
-                )[measure.frequency]
-                raise ValidationError(
-                    self.env._(
-                        "%(measure)s is reported %(frequency)s: no value is due "
-                        "in %(period)s.",
-                        measure=measure.name,
-                        frequency=frequency.lower(),
-                        period=period.name,
-                    )
+            )
+        if not measure._is_due(period):
+            frequency = dict(
+                measure._fields["frequency"]._description_selection(self.env)
+            )[measure.frequency]
+            raise ValidationError(
+                self.env._(
+                    "%(measure)s is reported %(frequency)s: no value is due "
+                    "in %(period)s.",
+                    measure=measure.name,
+                    frequency=frequency.lower(),
+                    period=period.name,
                 )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
         self.browse().check_access("create")
+        # Validate everything before writing anything (the constraint
+        # repeats the checks on the stored rows).
+        Measure = self.env["bsc.measure"]
+        Period = self.env["bsc.period"]
+        for vals in vals_list:
+            if vals.get("measure_id") and vals.get("period_id"):
+                self._check_value_rules(
+                    Measure.browse(vals["measure_id"]), Period.browse(vals["period_id"])
+                )
         for vals in vals_list:
             vals["is_current"] = True
             if not self.env.su:

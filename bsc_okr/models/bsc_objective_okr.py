@@ -23,12 +23,15 @@ class BscObjective(models.Model):
     okr_count = fields.Integer(
         compute="_compute_okr_count",
         string="Aligned OKR Count",
+        help="OKRs of open cycles (not closed, not cancelled) serving this "
+        "strategic objective, as far as you may see them.",
     )
     okr_uncovered = fields.Boolean(
         compute="_compute_okr_count",
         search="_search_okr_uncovered",
         string="Not Served by an OKR",
-        help="No OKR (that you may see) serves this strategic objective.",
+        help="No OKR of an open cycle (that you may see) serves this "
+        "strategic objective.",
     )
     okr_coverage_missing = fields.Boolean(
         compute="_compute_okr_count",
@@ -37,15 +40,21 @@ class BscObjective(models.Model):
         "serves it yet.",
     )
 
+    @api.model
+    def _okr_serving_domain(self):
+        """The OKRs that count as serving a strategic objective now."""
+        return [
+            ("bsc_objective_id", "!=", False),
+            ("state", "!=", "cancelled"),
+            ("cycle_id.state", "!=", "closed"),
+        ]
+
     @api.depends_context("uid")
     @api.depends("execution_approach")
     def _compute_okr_count(self):
         counts = dict(
             self.env["okr.objective.public"]._read_group(
-                [
-                    ("bsc_objective_id", "in", self.ids),
-                    ("state", "!=", "cancelled"),
-                ],
+                [("bsc_objective_id", "in", self.ids), *self._okr_serving_domain()],
                 ["bsc_objective_id"],
                 ["__count"],
             )
@@ -61,9 +70,7 @@ class BscObjective(models.Model):
     def _search_okr_uncovered(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on 'Not Served by an OKR'."))
-        served = self.env["okr.objective.public"]._search(
-            [("bsc_objective_id", "!=", False), ("state", "!=", "cancelled")]
-        )
+        served = self.env["okr.objective.public"]._search(self._okr_serving_domain())
         operator_in = "not in" if (operator == "=") == value else "in"
         return [("id", operator_in, served.subselect("bsc_objective_id"))]
 

@@ -1,5 +1,7 @@
 import logging
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
@@ -168,7 +170,8 @@ class BscScorecard(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         scorecards = super().create(vals_list)
-        scorecards._create_template_perspectives()
+        if not self.env.context.get("bsc_no_template_perspectives"):
+            scorecards._create_template_perspectives()
         scorecards._sync_periods()
         return scorecards
 
@@ -412,6 +415,39 @@ class BscScorecard(models.Model):
         locked._recompute_scores()
         return True
 
+    def _record_value_series(self, series):
+        """Record monthly values ending with the current month, in one batch.
+
+        ``series`` maps a measure id to a list of values, the last one for
+        the current month, the one before for the previous month, and so on;
+        None leaves a month unreported. Months outside the horizon or not
+        due for the measure's frequency are skipped. Used by the demo data
+        and the benchmark; the values go through the normal checks.
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        this_month = engine_periods.month_range(today)[0]
+        periods = {p.date_start: p for p in self.period_ids}
+        measures = self.env["bsc.measure"].browse(list(series))
+        vals_list = []
+        for measure in measures:
+            values = series[measure.id]
+            for index, value in enumerate(values):
+                months_back = len(values) - 1 - index
+                month = this_month - relativedelta(months=months_back)
+                period = periods.get(month)
+                if value is None or not period or not measure._is_due(period):
+                    continue
+                vals_list.append(
+                    {
+                        "measure_id": measure.id,
+                        "period_id": period.id,
+                        "value": value,
+                        "source": "push" if measure.source_type == "push" else "manual",
+                    }
+                )
+        return self.env["bsc.measure.value"].create(vals_list)
+
     def _period_for(self, day):
         """The period of this scorecard containing ``day``, or empty."""
         self.ensure_one()
@@ -436,16 +472,17 @@ class BscScorecard(models.Model):
         Runs with the caller's rights: the record rules decide what is shown.
         """
         scorecard = self[:1] or self._map_default_scorecard()
+        card_fields = ["name", "state", "date_from", "date_to", "current_period_id"]
+        cards = self.search_read([], card_fields, limit=200, load=None)
         scorecards = [
-            {"id": sc["id"], "name": sc["name"], "state": sc["state"]}
-            for sc in self.search_read([], ["name", "state"], limit=200)
+            {"id": sc["id"], "name": sc["name"], "state": sc["state"]} for sc in cards
         ]
         if not scorecard:
             return {"scorecard": False, "scorecards": scorecards}
         today = fields.Date.context_today(self)
-        [card] = scorecard.read(
-            ["name", "state", "date_from", "date_to", "current_period_id"]
-        )
+        card = next((sc for sc in cards if sc["id"] == scorecard.id), None)
+        if card is None:
+            [card] = scorecard.read(card_fields, load=None)
         periods = self.env["bsc.period"].search_read(
             [("scorecard_id", "=", scorecard.id), ("date_start", "<=", today)],
             ["name", "code"],
@@ -454,7 +491,7 @@ class BscScorecard(models.Model):
         period_ids = [p["id"] for p in periods]
         if not period_id or period_id not in period_ids:
             period_id = (
-                card["current_period_id"][0]
+                card["current_period_id"]
                 if card["current_period_id"]
                 else period_ids[0]
                 if period_ids
@@ -465,28 +502,28 @@ class BscScorecard(models.Model):
             ["name", "kind", "color", "sequence", "weight"],
             order="sequence desc, id",
         )
-        objectives = self.env["bsc.objective"].search_read(
+        Objective = self.env["bsc.objective"]
+        objectives = Objective.search_read(
             [("scorecard_id", "=", scorecard.id)],
-            [
-                "name",
-                "perspective_id",
-                "theme_ids",
-                "owner_id",
-                "execution_approach",
-                "weight",
-            ],
+            ["name", "perspective_id", "owner_id", "execution_approach", "weight"],
         )
         links = self.env["bsc.objective.link"].search_read(
             [("scorecard_id", "=", scorecard.id)],
             ["cause_id", "effect_id", "strength", "hypothesis", "lag_periods"],
             load=None,
         )
-        theme_ids = set(scorecard.theme_ids.ids)
-        for objective in objectives:
-            theme_ids.update(objective["theme_ids"])
-        themes = self.env["bsc.theme"].search_read(
-            [("id", "in", list(theme_ids))], ["name", "color"]
-        )
+        # One grouped query gives every theme with the objectives carrying it.
+        objective_themes = {}
+        themes = []
+        for theme, objective_ids in Objective._read_group(
+            [("scorecard_id", "=", scorecard.id), ("theme_ids", "!=", False)],
+            ["theme_ids"],
+            ["id:array_agg"],
+        ):
+            themes.append(theme)
+            for objective_id in objective_ids:
+                objective_themes.setdefault(objective_id, []).append(theme.id)
+        themes = sorted(themes, key=lambda t: (t.sequence, t.name or "", t.id))
         scores = {}
         if period_id:
             for row in self.env["bsc.score"].search_read(
@@ -540,15 +577,14 @@ class BscScorecard(models.Model):
                 for p in perspectives
             ],
             "themes": [
-                {"id": t["id"], "name": t["name"], "color": t["color"] or ""}
-                for t in themes
+                {"id": t.id, "name": t.name, "color": t.color or ""} for t in themes
             ],
             "objectives": [
                 {
                     "id": o["id"],
                     "name": o["name"],
                     "perspective_id": o["perspective_id"][0],
-                    "theme_ids": o["theme_ids"],
+                    "theme_ids": objective_themes.get(o["id"], []),
                     "owner": o["owner_id"][1] if o["owner_id"] else "",
                     "approach": o["execution_approach"],
                     **scores.get(("objective", o["id"]), empty),

@@ -168,6 +168,8 @@ class OkrCheckin(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not vals_list:
+            return self.browse()
         for vals in vals_list:
             if "value" not in vals:
                 raise ValidationError(

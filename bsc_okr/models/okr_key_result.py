@@ -60,7 +60,12 @@ class OkrKeyResult(models.Model):
     )
     cycle_id = fields.Many2one(related="objective_id.cycle_id", store=True, index=True)
     objective_state = fields.Selection(
-        related="objective_id.state", string="Objective State"
+        related="objective_id.state",
+        string="Objective State",
+        store=True,
+        index=True,
+        help="Stored so that contributors, who may not read the objective "
+        "itself, can filter their key results on it.",
     )
     objective_is_graded = fields.Boolean(related="objective_id.is_graded")
     owner_id = fields.Many2one(
@@ -134,7 +139,7 @@ class OkrKeyResult(models.Model):
         help="0-10: how sure the owner is to reach the target, from the "
         "latest check-in.",
     )
-    last_checkin_date = fields.Date(readonly=True, copy=False)
+    last_checkin_date = fields.Date(string="Last Check-in", readonly=True, copy=False)
     is_stale = fields.Boolean(
         compute="_compute_is_stale",
         search="_search_is_stale",
@@ -180,25 +185,23 @@ class OkrKeyResult(models.Model):
         check_company=True,
         help="The scorecard measure this key result follows or relates to.",
     )
+    # OKR managers configure their team's live key results (see
+    # _live_config_groups), so they see the configuration too.
+    live_model_id = fields.Many2one(
+        groups="bsc_okr.group_strategy_officer,bsc_okr.group_okr_manager"
+    )
+    live_field_id = fields.Many2one(
+        groups="bsc_okr.group_strategy_officer,bsc_okr.group_okr_manager"
+    )
+    live_date_field_id = fields.Many2one(
+        groups="bsc_okr.group_strategy_officer,bsc_okr.group_okr_manager"
+    )
     checkin_ids = fields.One2many("okr.checkin", "key_result_id", string="Check-ins")
     checkin_count = fields.Integer(compute="_compute_checkin_count")
     checkin_chart = fields.Json(
         compute="_compute_checkin_chart",
         help="Technical: the check-in history drawn on the form.",
     )
-
-    _sql_constraints = [
-        (
-            "weight_positive",
-            "CHECK(weight > 0)",
-            "The weight of a key result must be greater than zero.",
-        ),
-        (
-            "confidence_range",
-            "CHECK(confidence BETWEEN 0 AND 10)",
-            "Confidence is scored from 0 to 10.",
-        ),
-    ]
 
     # ------------------------------------------------------------------
     # Computes
@@ -252,7 +255,7 @@ class OkrKeyResult(models.Model):
 
     @api.depends(
         "last_checkin_date",
-        "objective_id.state",
+        "objective_state",
         "cycle_id.state",
         "cycle_id.date_start",
         "company_id.okr_stale_days",
@@ -266,7 +269,7 @@ class OkrKeyResult(models.Model):
         """Whether this key result is stale on ``day``."""
         self.ensure_one()
         if (
-            self.objective_id.state != "active"
+            self.objective_state != "active"
             or self.cycle_id.state != "running"
             or not self.company_id
         ):
@@ -295,7 +298,7 @@ class OkrKeyResult(models.Model):
             )
         domain = expression.AND(
             [
-                [("objective_id.state", "=", "active")],
+                [("objective_state", "=", "active")],
                 [("cycle_id.state", "=", "running")],
                 expression.OR(per_company),
             ]
@@ -551,7 +554,12 @@ class OkrKeyResult(models.Model):
         self.ensure_one()
         return self.source_type == "live"
 
+    @api.model
+    def _live_vals_enable(self, vals):
+        return vals.get("source_type") == "live"
+
     def _live_config_groups(self):
+        # OKR managers set up the automatic key results of their team.
         return (*super()._live_config_groups(), "bsc_okr.group_okr_manager")
 
     def _live_config_fields(self):
@@ -603,7 +611,7 @@ class OkrKeyResult(models.Model):
         running = self.filtered(
             lambda kr: (
                 kr.source_type != "manual"
-                and kr.objective_id.state == "active"
+                and kr.objective_state == "active"
                 and kr.cycle_id.state in ("running", "grading")
             )
         )
@@ -644,7 +652,7 @@ class OkrKeyResult(models.Model):
         self.search(
             [
                 ("source_type", "!=", "manual"),
-                ("objective_id.state", "=", "active"),
+                ("objective_state", "=", "active"),
                 ("cycle_id.state", "in", ("running", "grading")),
             ]
         )._okr_refresh_sources()

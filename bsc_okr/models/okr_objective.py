@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, sql
 
 from ..engine import grading, graph
@@ -420,7 +421,11 @@ class OkrObjective(models.Model):
     def _search_in_my_team(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on 'In My Team'."))
-        domain = [("owner_id.parent_id", "child_of", self.env.user.employee_ids.ids)]
+        # child_of includes the user's own employees: "my team" does not.
+        mine = self.env.user.employee_ids.ids
+        domain = expression.AND(
+            [[("owner_id", "child_of", mine)], [("owner_id", "not in", mine)]]
+        )
         if (operator == "=") != value:
             domain = ["!", *domain]
         return domain
@@ -624,6 +629,25 @@ class OkrObjective(models.Model):
                     )
                 )
 
+    @api.model
+    def check_field_access_rights(self, operation, field_names):
+        # The sandbagging fields are closed to appraisal staff with a
+        # "!group" restriction, which Odoo's own error message cannot name
+        # (it looks the group up as an xmlid): refuse them here, clearly.
+        if (
+            field_names
+            and not self.env.su
+            and {"sandbagging_signal", "sandbagging_streak"}.intersection(field_names)
+            and self.env.user.has_group("bsc_okr.group_kpi_appraisal")
+        ):
+            raise AccessError(
+                self.env._(
+                    "The sandbagging signal is shown to an owner and their "
+                    "managers only, never to KPI appraisal staff."
+                )
+            )
+        return super().check_field_access_rights(operation, field_names)
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -826,8 +850,14 @@ class OkrObjective(models.Model):
                         )
                     )
         self.with_context(okr_state_token=_STATE_TOKEN).write({"state": new_state})
-        if new_state == "active":
-            self.activity_unlink(["bsc_okr.mail_activity_type_okr_grading"])
+        if new_state in ("graded", "cancelled"):
+            # Nothing is left to check in on or to grade.
+            self.activity_unlink(
+                [
+                    "bsc_okr.mail_activity_type_okr_grading",
+                    "bsc_okr.mail_activity_type_okr_checkin",
+                ]
+            )
         return True
 
     def _okr_check_activation(self):
@@ -932,7 +962,7 @@ class OkrObjective(models.Model):
         week_start = today - datetime.timedelta(days=today.weekday())
         key_results = self.env["okr.key.result"].search(
             [
-                ("objective_id.state", "=", "active"),
+                ("objective_state", "=", "active"),
                 ("cycle_id.state", "=", "running"),
                 "|",
                 ("objective_id.checkin_reminder_date", "=", False),

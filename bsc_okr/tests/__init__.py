@@ -3,5 +3,14 @@ from . import test_bsc_model
 from . import test_bsc_thresholds
 from . import test_bsc_measure_values
 from . import test_bsc_scoring
+from . import test_bsc_live
+from . import test_bsc_security
+from . import test_bsc_strategy_map
+from . import test_bsc_rpc
 from . import test_okr_checkin
+from . import test_okr_security
+from . import test_okr_grading
+from . import test_okr_alignment
+from . import test_okr_rhythm
+from . import test_okr_rpc
 from . import test_xlsx_export

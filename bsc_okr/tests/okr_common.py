@@ -13,6 +13,7 @@ active. Tests that depend on "today" freeze the date inside the quarter.
 """
 
 import datetime
+from contextlib import contextmanager
 
 from odoo import Command
 
@@ -73,19 +74,32 @@ class OkrCase(BscOkrCase):
         cls.kr_hr = cls.obj_hr.key_result_ids
         cls.kr_production = cls.obj_production.key_result_ids
 
+    def assertRaisesRegex(self, exception, regex, *args, **kwargs):
+        """Like assertRaises: in a savepoint, so that a refused write leaves
+        nothing behind, and the test can check it."""
+        if args:
+            return super().assertRaisesRegex(exception, regex, *args, **kwargs)
+        return self._okr_raises_regex(exception, regex, **kwargs)
+
+    @contextmanager
+    def _okr_raises_regex(self, exception, regex, msg=None):
+        with self.assertRaises(exception, msg=msg) as context:
+            yield context
+        self.assertRegex(str(context.exception), regex)
+        self.env.invalidate_all()
+
     @classmethod
     def _make_objective(cls, owner, name, cycle=None, krs=None, **vals):
         """A draft objective of ``owner`` with one key result 0 -> 100."""
-        key_results = krs or [
-            {"name": f"{name}: KR", "start_value": 0.0, "target_value": 100.0}
-        ]
+        if krs is None:
+            krs = [{"name": f"{name}: KR", "start_value": 0.0, "target_value": 100.0}]
         return cls.env["okr.objective"].create(
             {
                 "name": name,
                 "cycle_id": (cycle or cls.cycle).id,
                 "company_id": cls.company.id,
                 "owner_id": owner.id,
-                "key_result_ids": [Command.create(kr) for kr in key_results],
+                "key_result_ids": [Command.create(kr) for kr in krs],
                 **vals,
             }
         )

@@ -42,7 +42,23 @@ class TestOkrCheckin(OkrCase):
         self._checkin(self.kr_peer, 40, user=self.user_employee)
         self.assertEqual(self.kr_peer.current_value, 40)
         # A contributor reads the key result, not the objective's grades.
-        self.assertTrue(self.kr_peer.with_user(self.user_employee).name)
+        as_contributor = self.kr_peer.with_user(self.user_employee)
+        self.assertTrue(as_contributor.name)
+        self.assertFalse(as_contributor.is_stale)
+        # ... and finds it with the filters of the "Key Results" menu.
+        uid = self.user_employee.id
+        found = as_contributor.search(
+            [
+                "|",
+                "|",
+                ("owner_user_id", "=", uid),
+                ("objective_id.owner_user_id", "=", uid),
+                ("contributor_ids.user_id", "=", uid),
+                ("objective_state", "=", "active"),
+                ("cycle_id.state", "in", ("running", "grading")),
+            ]
+        )
+        self.assertIn(self.kr_peer, found)
         with self.assertRaises(AccessError):
             self.obj_peer.with_user(self.user_employee).read(["grade"])
 
