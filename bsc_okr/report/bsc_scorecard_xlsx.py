@@ -590,7 +590,7 @@ class BscScorecardXlsx(models.AbstractModel):
             sheet.write_string(
                 row,
                 2,
-                env._("%(count)s missing values", count=overall["missing_count"] or 0),
+                env._("Missing values: %(count)s", count=overall["missing_count"] or 0),
                 styles.get("text_muted"),
             )
         else:
@@ -625,7 +625,9 @@ class BscScorecardXlsx(models.AbstractModel):
                 row, 1, perspective["weight"], styles.get("text", "weight")
             )
             self._write_score(sheet, styles, row, 2, node)
-            sheet.write_string(row, 3, labels[status], styles.status(status))
+            sheet.write_string(
+                row, 3, labels[status], styles.status(status, align="center")
+            )
             if node:
                 sheet.write_number(
                     row, 4, node["coverage"] or 0.0, styles.get("text", "ratio_short")
@@ -1040,11 +1042,9 @@ class BscScorecardXlsx(models.AbstractModel):
                     "location": spark_cells,
                     "range": spark_ranges,
                     "type": "column",
-                    "high_point": True,
-                    "low_point": True,
                     "series_color": "#6C8EBF",
-                    "high_color": "#28A745",
-                    "low_color": "#DC3545",
+                    "last_point": True,
+                    "last_color": "#3C4A5C",
                     "empty_cells": "gaps",
                     "show_hidden": True,
                     "min": 0,
@@ -1161,7 +1161,6 @@ class BscScorecardXlsx(models.AbstractModel):
         initiatives, milestones, names = self._read_initiatives(ctx)
         states = self._labels("bsc.initiative", "state")
         text = styles.get("text")
-        wrap = styles.get("text_wrap")
         muted = styles.get("text_muted")
         date_fmt = styles.get("text", "date")
         money = styles.get("text", "currency")
@@ -1187,7 +1186,7 @@ class BscScorecardXlsx(models.AbstractModel):
                                 if oid in names["bsc.objective"]
                             )
                         ),
-                        wrap,
+                        text,
                     )
                     sheet.write_string(
                         row,
@@ -1221,8 +1220,8 @@ class BscScorecardXlsx(models.AbstractModel):
                     )
                     sheet.write_number(row, 10, initiative["progress"], ratio)
                 if milestone:
-                    sheet.write_string(row, 11, excel_text(milestone["name"]), wrap)
-                    sheet.write_string(row, 12, excel_text(milestone["metric"]), wrap)
+                    sheet.write_string(row, 11, excel_text(milestone["name"]), text)
+                    sheet.write_string(row, 12, excel_text(milestone["metric"]), text)
                     sheet.write_string(row, 13, excel_text(milestone["unit"]), text)
                     sheet.write_number(row, 14, milestone["start_value"], number)
                     sheet.write_number(row, 15, milestone["target_value"], number)
@@ -1294,9 +1293,9 @@ class BscScorecardXlsx(models.AbstractModel):
             (env._("Strategic objective"), 34),
             (env._("Execution approach"), 16),
             (env._("Aligned OKRs"), 12),
-            (env._("Average progress"), 14),
-            (env._("OKRs you may read in full"), 14),
-            (env._("Average confidence (0-10)"), 14),
+            (env._("Average progress"), 16),
+            (env._("OKRs you may read in full"), 16),
+            (env._("Average confidence (0-10)"), 16),
         ]
         sheet = self._add_sheet(
             workbook,

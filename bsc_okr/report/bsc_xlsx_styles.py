@@ -1,11 +1,11 @@
 """The one style definition of the Excel scorecard, shared by every sheet.
 
-Status colours are Odoo's own decoration palette, the one the BSC list and
-form views use on screen (``decoration-success`` / ``-warning`` /
-``-danger``: ``$o-success``, ``$o-warning``, ``$o-danger`` in
-web/static/src/scss/primary_variables.scss), so a red objective is the same
-red in the browser and in the boardroom. Fills are light tints of those
-colours with a dark text of the same hue, which stay legible when printed.
+Status colours are those of the strategy map on screen
+(``static/src/strategy_map/strategy_map.scss``: ``$bsc-green``, ``$bsc-amber``,
+``$bsc-red``, ``$bsc-no-data``), so a red objective is the same red in the
+browser and in the boardroom; keep both in step. A cell gets a light tint of
+its status colour (as the map's cards do) with a dark text of the same hue,
+which stays legible when printed in black and white.
 
 Plain Python on purpose (no ``odoo`` import): the sheets ask
 :class:`XlsxStyles` for a format by name and never build one themselves.
@@ -13,12 +13,33 @@ Plain Python on purpose (no ``odoo`` import): the sheets ask
 
 import re
 
-# Odoo 18 web client palette ($o-success, $o-warning, $o-danger, $o-gray-500).
+SCREEN_STATUS_COLORS = {
+    "green": "#2E9E5B",
+    "amber": "#E0A030",
+    "red": "#D3455B",
+    "no_data": "#9AA0A6",
+}
+
+
+def mix(color, other, weight):
+    """``weight`` of ``color`` mixed into ``other`` (like Sass ``mix()``)."""
+    channels = [
+        round(
+            int(color[i : i + 2], 16) * weight
+            + int(other[i : i + 2], 16) * (1 - weight)
+        )
+        for i in (1, 3, 5)
+    ]
+    return "#" + "".join(f"{channel:02X}" for channel in channels)
+
+
 STATUS_COLORS = {
-    "green": {"color": "#28A745", "fill": "#D4EDDA", "font": "#155724"},
-    "amber": {"color": "#FFAC00", "fill": "#FFF0CC", "font": "#7A5200"},
-    "red": {"color": "#DC3545", "fill": "#F8D7DA", "font": "#721C24"},
-    "no_data": {"color": "#ADB5BD", "fill": "#E9ECEF", "font": "#495057"},
+    status: {
+        "color": color,
+        "fill": mix(color, "#FFFFFF", 0.2),
+        "font": mix(color, "#000000", 0.55),
+    }
+    for status, color in SCREEN_STATUS_COLORS.items()
 }
 STATUSES = ("green", "amber", "red", "no_data")
 
