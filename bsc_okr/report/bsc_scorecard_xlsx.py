@@ -430,7 +430,7 @@ class BscScorecardXlsx(models.AbstractModel):
         :param columns: list of (header label, width); a label None leaves
             the header cell empty (a spacer column).
         """
-        sheet = workbook.add_worksheet(name)
+        sheet = workbook.add_worksheet(self._sheet_name(name))
         for col, (_label, width) in enumerate(columns):
             sheet.set_column(col, col, width)
         sheet.write_string(
@@ -455,6 +455,12 @@ class BscScorecardXlsx(models.AbstractModel):
             sheet, ctx, HEADER_ROW, sum(width for _label, width in columns)
         )
         return sheet
+
+    def _sheet_name(self, label):
+        """A valid sheet name from a (translated) label: Excel refuses
+        ``[]:*?/\\``, a leading or trailing quote and more than 31 characters."""
+        name = re.sub(r"[\[\]:*?/\\]", " ", excel_text(label)).strip("'").strip()
+        return name[:31] or "Sheet"
 
     def _print_setup(self, sheet, ctx, repeat_row, width=0):
         """Landscape, one page wide, the header row repeated on every page.
@@ -526,8 +532,7 @@ class BscScorecardXlsx(models.AbstractModel):
         rollups = ctx["rollups"]
         perspectives = ctx["perspectives"]
         labels = ctx["status_labels"]
-        name = env._("Summary")
-        sheet = workbook.add_worksheet(name)
+        sheet = workbook.add_worksheet(self._sheet_name(env._("Summary")))
         for col, width in enumerate((28, 16, 16, 14, 14, 16)):
             sheet.set_column(col, col, width)
         sheet.set_row(TITLE_ROW, 24)
@@ -677,7 +682,6 @@ class BscScorecardXlsx(models.AbstractModel):
             self._insert_summary_chart(
                 workbook,
                 sheet,
-                name,
                 series,
                 series_header,
                 first_period_row,
@@ -686,8 +690,9 @@ class BscScorecardXlsx(models.AbstractModel):
         else:
             self._no_data(sheet, styles, row)
 
-    def _insert_summary_chart(self, workbook, sheet, name, series, header, first, last):
+    def _insert_summary_chart(self, workbook, sheet, series, header, first, last):
         """A native chart of each perspective's score over the periods."""
+        name = sheet.name
         chart = workbook.add_chart({"type": "line" if last > first else "column"})
         for col, (level, _rid, _label) in enumerate(series, start=1):
             color = (

@@ -8,15 +8,17 @@ of XML parts that they are.
 """
 
 import io
+import json
 import warnings
 import zipfile
 
 import openpyxl
 from freezegun import freeze_time
+from werkzeug.urls import url_encode
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from ..report.bsc_scorecard_xlsx import EXCEL_TEXT_LIMIT, excel_text
 from .bsc_common import FROZEN_TODAY, BscCase
@@ -505,6 +507,12 @@ class TestXlsxExport(BscCase):
         self.assertLessEqual(len(text.encode("utf-16-le")) // 2, EXCEL_TEXT_LIMIT)
         self.assertTrue(text.endswith("…"))
         self.assertEqual(len(excel_text("x" * EXCEL_TEXT_LIMIT)), EXCEL_TEXT_LIMIT)
+        # Sheet names from translations: Excel's forbidden characters, 31 max.
+        self.assertEqual(
+            self.report._sheet_name("Objectifs [et] mesures"), "Objectifs  et  mesures"
+        )
+        self.assertEqual(len(self.report._sheet_name("x" * 40)), 31)
+        self.assertEqual(self.report._sheet_name("'/'"), "Sheet")
 
     # ------------------------------------------------------------------
     # Rights
@@ -752,3 +760,77 @@ class TestXlsxExport(BscCase):
         self.env.invalidate_all()
         with self.assertQueryCount(queries):
             self.render(self.user_employee, large)
+
+
+@tagged("post_install", "-at_install")
+class TestXlsxDownload(BscCase, HttpCase):
+    """The workbook through the report controller, as the web client asks."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["bsc.measure.value"].create(
+            {
+                "measure_id": cls.measure_own.id,
+                "period_id": cls.scorecard.period_ids.sorted("date_start")[0].id,
+                "value": 80.0,
+            }
+        )
+
+    def download(self, login, url):
+        self.authenticate(login, login)
+        return self.url_open(url, timeout=60)
+
+    def test_print_menu_and_wizard_downloads(self):
+        # Print menu: the record id in the URL, no options.
+        response = self.download(
+            "t_employee", f"/report/xlsx/bsc_okr.scorecard_xlsx/{self.scorecard.id}"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("spreadsheetml", response.headers["Content-Type"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        self.assertEqual(workbook.sheetnames, SHEETS)
+        # Wizard: its options travel as JSON in the URL (report_xlsx's client).
+        periods = self.scorecard.period_ids.sorted("date_start")
+        wizard = (
+            self.env["bsc.scorecard.export.wizard"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "scorecard_id": self.scorecard.id,
+                    "period_from_id": periods[0].id,
+                    "period_to_id": periods[1].id,
+                    "include_okr": False,
+                }
+            )
+        )
+        action = wizard.action_export()
+        url = "/report/xlsx/bsc_okr.scorecard_xlsx?" + url_encode(
+            {
+                "options": json.dumps(action["data"]),
+                "context": json.dumps(action["context"]),
+            }
+        )
+        response = self.download("t_employee", url)
+        self.assertEqual(response.status_code, 200)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        self.assertNotIn("OKR alignment", workbook.sheetnames)
+        months = {
+            row[4]
+            for row in workbook["Data"].iter_rows(min_row=HEADER + 1, values_only=True)
+        }
+        self.assertEqual(months, {periods[0].name, periods[1].name})
+        # KPI appraisal staff asking for OKR data through the URL: refused.
+        options = dict(action["data"], include_okr=True)
+        response = self.download(
+            "t_hr",
+            "/report/xlsx/bsc_okr.scorecard_xlsx?"
+            + url_encode({"options": json.dumps(options), "context": "{}"}),
+        )
+        self.assertNotEqual(response.status_code, 200)
+        self.assertFalse(response.content.startswith(b"PK"))  # not a workbook
+        self.assertIn(b"KPI appraisal staff cannot export", response.content)

@@ -18,6 +18,7 @@ class BscScorecardExportWizard(models.TransientModel):
         ondelete="cascade",
         default=lambda self: self._default_scorecard_id(),
     )
+    company_id = fields.Many2one(related="scorecard_id.company_id")
     period_from_id = fields.Many2one(
         "bsc.period",
         string="From",
@@ -47,6 +48,7 @@ class BscScorecardExportWizard(models.TransientModel):
         "wizard_id",
         "department_id",
         string="Departments",
+        domain="[('company_id', 'in', [company_id, False])]",
         help="Only the objectives, measures and initiatives of these "
         "departments and their sub-departments. Empty: the whole scorecard.",
     )
