@@ -61,7 +61,6 @@ class OkrKeyResult(models.Model):
     cycle_id = fields.Many2one(related="objective_id.cycle_id", store=True, index=True)
     objective_state = fields.Selection(
         related="objective_id.state",
-        string="Objective State",
         store=True,
         index=True,
         help="Stored so that contributors, who may not read the objective "
@@ -80,7 +79,6 @@ class OkrKeyResult(models.Model):
         related="owner_id.user_id",
         store=True,
         index=True,
-        string="Owner User",
     )
     contributor_ids = fields.Many2many(
         "hr.employee",
@@ -179,7 +177,6 @@ class OkrKeyResult(models.Model):
     )
     measure_id = fields.Many2one(
         "bsc.measure",
-        string="Measure",
         index=True,
         ondelete="set null",
         check_company=True,

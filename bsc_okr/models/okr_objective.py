@@ -112,7 +112,7 @@ class OkrObjective(models.Model):
         check_company=True,
         domain="[('state', '!=', 'closed')]",
     )
-    cycle_state = fields.Selection(related="cycle_id.state", string="Cycle State")
+    cycle_state = fields.Selection(related="cycle_id.state", string="Cycle Phase")
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -141,7 +141,6 @@ class OkrObjective(models.Model):
         related="owner_id.user_id",
         store=True,
         index=True,
-        string="Owner User",
     )
     department_id = fields.Many2one(
         "hr.department",
@@ -218,7 +217,6 @@ class OkrObjective(models.Model):
         "okr_objective_dependency_rel",
         "objective_id",
         "depends_on_id",
-        string="Depends On",
         domain="[('company_id', '=', company_id), ('state', '!=', 'cancelled')]",
         help="Peer objectives, usually of other departments, that this one "
         "needs (horizontal alignment).",
@@ -346,8 +344,7 @@ class OkrObjective(models.Model):
     @api.depends("owner_id")
     def _compute_department_id(self):
         for objective in self:
-            if objective.owner_id and not objective.department_id:
-                objective.department_id = objective.owner_id.department_id
+            objective.department_id = objective.owner_id.department_id
 
     @api.depends("parent_ids")
     def _compute_parent_id(self):
@@ -629,6 +626,9 @@ class OkrObjective(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     @api.model
     def check_field_access_rights(self, operation, field_names):
         # The sandbagging fields are closed to appraisal staff with a
@@ -648,9 +648,6 @@ class OkrObjective(models.Model):
             )
         return super().check_field_access_rights(operation, field_names)
 
-    # ------------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
         token = self.env.context.get("okr_state_token") is _STATE_TOKEN
@@ -678,7 +675,10 @@ class OkrObjective(models.Model):
         if locked and not self.env.su:
             self._okr_check_locked_write(locked)
         self._okr_sync_primary_parent(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if not self.env.su and {"level", "cycle_id"}.intersection(vals):
+            self._okr_check_create_rights()
+        return result
 
     @api.model
     def _okr_sync_primary_parent(self, vals):
@@ -750,8 +750,6 @@ class OkrObjective(models.Model):
                     ),
                 )
             )
-        if "level" in field_names or "owner_id" in field_names:
-            started._okr_check_create_rights()
 
     def _okr_check_key_results_editable(self):
         """Key results are part of the objective's content: fixed once the

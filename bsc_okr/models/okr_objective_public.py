@@ -55,7 +55,7 @@ class OkrObjectivePublic(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     level = fields.Selection(LEVELS, readonly=True)
     owner_id = fields.Many2one("hr.employee", readonly=True)
-    owner_user_id = fields.Many2one("res.users", string="Owner User", readonly=True)
+    owner_user_id = fields.Many2one("res.users", readonly=True)
     owner_name = fields.Char(
         readonly=True,
         help="The owner's name, for readers who may not read employees "
@@ -100,7 +100,6 @@ class OkrObjectivePublic(models.Model):
         "okr_objective_dependency_rel",
         "objective_id",
         "depends_on_id",
-        string="Depends On",
         readonly=True,
     )
     supported_by_ids = fields.Many2many(

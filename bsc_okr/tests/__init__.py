@@ -1,4 +1,8 @@
 from . import test_groups
+from . import test_engine_grading
+from . import test_engine_graph
+from . import test_engine_periods
+from . import test_engine_scoring
 from . import test_bsc_model
 from . import test_bsc_thresholds
 from . import test_bsc_measure_values
@@ -13,4 +17,5 @@ from . import test_okr_grading
 from . import test_okr_alignment
 from . import test_okr_rhythm
 from . import test_okr_rpc
+from . import test_okr_performance
 from . import test_xlsx_export

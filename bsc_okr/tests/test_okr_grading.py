@@ -148,6 +148,9 @@ class TestOkrGrading(OkrCase):
         self.assertEqual(self.obj_peer.state, "graded")
         self.cycle.action_close()
         self.assertEqual(set(self.objectives.mapped("state")), {"graded"})
+        self.assertFalse(
+            self.objectives.activity_ids, "nothing left to grade or check in on"
+        )
         with self.assertRaisesRegex(UserError, "closed"):
             self._checkin(self.kr_employee, 10, user=self.user_employee)
         with self.assertRaises(UserError):

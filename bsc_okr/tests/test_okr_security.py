@@ -67,6 +67,21 @@ class TestOkrSecurity(OkrCase):
         with self.assertRaises(AccessError):
             self.obj_peer.with_user(self.user_manager).read(["name"])
 
+    def test_key_result_owner_reads_the_objective(self):
+        """Owning a key result of somebody's objective is taking part in it."""
+        self.env["okr.key.result"].create(
+            {
+                "objective_id": self.obj_production.id,
+                "name": "Employee's part",
+                "owner_id": self.emp_employee.id,
+            }
+        )
+        self.assertIn(
+            self.obj_production.id,
+            self._read_set(self.user_employee, "okr.objective", self.objectives),
+        )
+        self.obj_production.with_user(self.user_employee).read(["progress", "grade"])
+
     def test_ceo_reads_whole_chain(self):
         """The manager chain is followed up: the CEO reads everybody's."""
         self.assertSees(
@@ -252,6 +267,23 @@ class TestOkrSecurity(OkrCase):
                 "owner_id": self.emp_ceo.id,
                 "level": "company",
             }
+        )
+
+    def test_draft_cannot_become_company_level(self):
+        draft = self._make_objective(self.emp_employee, "Grand plans")
+        with self.assertRaisesRegex(AccessError, "administrators and executives"):
+            draft.with_user(self.user_employee).write({"level": "company"})
+        self.assertEqual(draft.level, "individual")
+
+    def test_my_team_filter(self):
+        Objective = self.env["okr.objective"].with_user(self.user_manager)
+        team = Objective.search(
+            [("id", "in", self.objectives.ids), ("in_my_team", "=", True)]
+        )
+        self.assertEqual(team, self.obj_employee | self.obj_private)
+        self.assertFalse(
+            self.obj_production.with_user(self.user_manager).in_my_team,
+            "one's own objectives are not the team's",
         )
 
     def test_content_locked_after_draft(self):
