@@ -28,6 +28,12 @@ import requests
 import websocket
 
 ACTION_PATH = "/odoo/action-bsc_okr.bsc_strategy_map_action"
+SELECT_JS = (
+    "(() => { const select = document.querySelector('.o_bsc_map_scorecard');"
+    " const option = [...select.options].find((o) => o.text === %s);"
+    " select.value = option.value;"
+    " select.dispatchEvent(new Event('change')); })()"
+)
 READY_JS = (
     "(() => { const svg = document.querySelector('svg.o_bsc_map_links');"
     " return svg && Number(svg.dataset.arrowCount || 0) > 0"
@@ -85,6 +91,9 @@ def main():
     parser.add_argument("--password", default="ceo")
     parser.add_argument("--out", default="docs/img/strategy_map.png")
     parser.add_argument("--width", type=int, default=1600)
+    parser.add_argument(
+        "--scorecard", help="name of the scorecard to show (default: the first)"
+    )
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     opts = parser.parse_args()
 
@@ -135,15 +144,14 @@ def main():
         )
         tools.call("Page.enable")
         tools.call("Page.navigate", url=opts.url + ACTION_PATH)
-        height = 0
-        for _attempt in range(120):
-            result = tools.call("Runtime.evaluate", expression=READY_JS)
-            height = result.get("result", {}).get("value") or 0
-            if height:
-                break
-            time.sleep(0.5)
-        else:
-            sys.exit("the strategy map did not render (no arrows after 60 s)")
+        height = wait_ready(tools)
+        if opts.scorecard:
+            tools.call(
+                "Runtime.evaluate",
+                expression=SELECT_JS % json.dumps(opts.scorecard),
+            )
+            time.sleep(1)
+            height = wait_ready(tools)
         tools.call(
             "Emulation.setDeviceMetricsOverride",
             width=opts.width,
@@ -161,6 +169,17 @@ def main():
         browser.terminate()
         browser.wait(timeout=10)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_ready(tools):
+    """Height of the rendered map, once its arrows are drawn."""
+    for _attempt in range(120):
+        result = tools.call("Runtime.evaluate", expression=READY_JS)
+        height = result.get("result", {}).get("value") or 0
+        if height:
+            return height
+        time.sleep(0.5)
+    sys.exit("the strategy map did not render (no arrows after 60 s)")
 
 
 if __name__ == "__main__":

@@ -160,10 +160,6 @@ class BscMeasure(models.Model):
                     or measure.objective_id.scorecard_id.department_id
                 )
 
-    def _compute_display_name(self):
-        for measure in self:
-            measure.display_name = measure.name or ""
-
     @api.constrains("weight")
     def _check_weight(self):
         for measure in self:
@@ -250,6 +246,8 @@ class BscMeasure(models.Model):
         return self._live_drilldown_action(start, period.date_start)
 
     def action_refresh_live(self):
+        """Read the live source now (Strategy Officers) and rescore."""
+        self.check_access("write")
         self._refresh_live_values()
         self.scorecard_id._recompute_scores()
         return True

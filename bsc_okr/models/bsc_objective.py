@@ -116,6 +116,21 @@ class BscObjective(models.Model):
                     )
                 )
 
+    @api.constrains("scorecard_id")
+    def _check_links_scorecard(self):
+        for objective in self:
+            links = objective.cause_link_ids | objective.effect_link_ids
+            if links.filtered(
+                lambda lk, o=objective: lk.scorecard_id != o.scorecard_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s has cause-effect links in its scorecard: remove "
+                        "them before moving it to another scorecard.",
+                        name=objective.name,
+                    )
+                )
+
     @api.constrains("perspective_id", "scorecard_id")
     def _check_perspective(self):
         for objective in self:

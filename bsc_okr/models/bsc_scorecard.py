@@ -181,6 +181,12 @@ class BscScorecard(models.Model):
             self._sync_periods()
         return result
 
+    def unlink(self):
+        # Objectives first: their perspective link is ON DELETE RESTRICT
+        # (a perspective holding objectives must not vanish on its own).
+        self.objective_ids.unlink()
+        return super().unlink()
+
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         for scorecard, vals in zip(self, vals_list, strict=True):
@@ -213,6 +219,8 @@ class BscScorecard(models.Model):
 
     def action_recompute(self):
         """Refresh live measures and recompute every score now."""
+        # Strategy Officers only: it writes values of live measures.
+        self.check_access("write")
         locked = self._lock_for_recompute()
         if locked != self:
             raise UserError(

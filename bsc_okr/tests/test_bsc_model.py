@@ -80,6 +80,18 @@ class TestBscScorecard(BscCase):
         with self.assertRaises(ValidationError):
             self.scorecard.parent_id = child
 
+    def test_delete_scorecard_with_its_content(self):
+        self.record_values(self.measure_own, {"2026-03": 90})
+        self.scorecard.with_user(self.user_strategy).unlink()
+        self.assertFalse(self.obj_process.exists())
+        self.assertFalse(
+            self.env["bsc.score"].search([("measure_id", "=", self.measure_own.id)])
+        )
+
+    def test_perspective_with_objectives_cannot_be_deleted(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self.persp["process"].unlink()
+
     def test_activate_needs_objectives(self):
         card = self.env["bsc.scorecard"].create(
             {"name": "Empty", "company_id": self.company.id}
@@ -148,6 +160,18 @@ class TestBscObjectiveLink(BscCase):
         with self.assertRaisesRegex(ValidationError, "different scorecards"):
             self.env["bsc.objective.link"].create(
                 {"cause_id": self.obj_process.id, "effect_id": stranger.id}
+            )
+
+    def test_linked_objective_stays_in_its_scorecard(self):
+        other = self.env["bsc.scorecard"].create(
+            {"name": "Other", "company_id": self.company.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "cause-effect links"):
+            self.obj_process.write(
+                {
+                    "scorecard_id": other.id,
+                    "perspective_id": other.perspective_ids[0].id,
+                }
             )
 
     def test_valid_shortcut_link(self):

@@ -84,6 +84,10 @@ class TestBscSecurity(BscCase):
             self.measure_own.with_user(self.user_employee).target = 1
         with self.assertRaises(AccessError):
             self.scorecard.with_user(self.user_employee).action_activate()
+        with self.assertRaises(AccessError):
+            self.scorecard.with_user(self.user_employee).action_recompute()
+        with self.assertRaises(AccessError):
+            self.measure_own.with_user(self.user_employee).action_refresh_live()
 
     def test_portal_employee(self):
         data = self.scorecard.with_user(self.user_portal).get_strategy_map_data()
