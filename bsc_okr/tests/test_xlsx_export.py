@@ -834,3 +834,11 @@ class TestXlsxDownload(BscCase, HttpCase):
         self.assertNotEqual(response.status_code, 200)
         self.assertFalse(response.content.startswith(b"PK"))  # not a workbook
         self.assertIn(b"KPI appraisal staff cannot export", response.content)
+
+    def test_export_wizard_tour(self):
+        """From the scorecard form, through the wizard, to the download."""
+        self.start_tour(
+            f"/odoo/action-bsc_okr.bsc_scorecard_action/{self.scorecard.id}",
+            "bsc_okr_scorecard_export_tour",
+            login="t_employee",
+        )

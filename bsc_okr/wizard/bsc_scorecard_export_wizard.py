@@ -101,6 +101,8 @@ class BscScorecardExportWizard(models.TransientModel):
         self.env["report.bsc_okr.scorecard_xlsx"]._export_options(
             self.scorecard_id, data
         )
+        # No close_on_report_download: report_xlsx 18.0's client handler then
+        # reports the (successful) download as unhandled. The dialog stays.
         return self.env.ref("bsc_okr.bsc_scorecard_report_xlsx").report_action(
             self.scorecard_id, data=data
         )
