@@ -1,3 +1,4 @@
+import datetime
 import re
 from collections import defaultdict
 
@@ -22,6 +23,8 @@ MAP_SLOTS = 4  # objectives per row of a strategy-map band
 WIDE_SHEET = 200  # total column width (characters) printed on A3
 CHART_PALETTE = ["#1F77B4", "#2CA02C", "#FF7F0E", "#9467BD", "#8C564B", "#17BECF"]
 SCORE_FIELDS = ("actual", "target", "achievement", "score", "status")
+# Day 0 of Excel's 1900 date system (serial numbers count days from it).
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 def excel_text(value):
@@ -394,10 +397,8 @@ class BscScorecardXlsx(models.AbstractModel):
             order="__count",
         )
         return {
-            measure.id: {
-                period_id: row for period_id, *row in zip(*arrays, strict=True)
-            }
-            for measure, *arrays in groups
+            measure.id: dict(zip(period_ids, zip(*values, strict=True), strict=True))
+            for measure, period_ids, *values in groups
         }
 
     # ------------------------------------------------------------------
@@ -1387,12 +1388,16 @@ class BscScorecardXlsx(models.AbstractModel):
         ratio = styles.get("plain", "ratio")
         score_fmt = styles.get("plain", "score")
         periods = [
-            (period.id, excel_text(period.name), period.date_start)
+            # The month as an Excel serial number, computed once, not per row.
+            (
+                period.id,
+                excel_text(period.name),
+                (period.date_start - EXCEL_EPOCH).days,
+            )
             for period in ctx["periods"]
         ]
         write_string = sheet.write_string
         write_number = sheet.write_number
-        write_datetime = sheet.write_datetime
         missing = (None, None, None, None, "no_data")
         row = FIRST_ROW
         for measure in self._measure_rows(ctx):
@@ -1407,7 +1412,7 @@ class BscScorecardXlsx(models.AbstractModel):
                 write_string(row, 2, measure["measure"], text)
                 write_string(row, 3, measure["unit_label"], text)
                 write_string(row, 4, period_name, text)
-                write_datetime(row, 5, month, date_fmt)
+                write_number(row, 5, month, date_fmt)
                 if actual is not None:
                     write_number(row, 6, actual, unit_fmt)
                 if target is not None:

@@ -7,6 +7,7 @@ expose (chart, sparklines, document properties, default font), as the zip
 of XML parts that they are.
 """
 
+import datetime
 import io
 import json
 import warnings
@@ -367,6 +368,7 @@ class TestXlsxExport(BscCase):
             r for r in data_rows if r[2] == "Defect-free rate" and r[4] == "Feb 2026"
         )
         self.assertEqual(row[6:11], (95.0, 100.0, 0.95, 9.5, "Amber"))
+        self.assertEqual(row[5], datetime.datetime(2026, 2, 1))  # a real date
 
         # Objectives & measures: the values of the last period (Mar 2026).
         sheet = workbook["Objectives & measures"]
