@@ -1,4 +1,4 @@
 from . import models
-from .hooks import uninstall_hook
 from . import wizard
+from .hooks import uninstall_hook
 from . import report

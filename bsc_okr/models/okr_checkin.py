@@ -1,3 +1,5 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -125,18 +127,28 @@ class OkrCheckin(models.Model):
         RPC clients may send strings; a clear error beats a float() traceback.
         """
         if "value" in vals:
-            vals["value"] = self._okr_number(vals["value"], self.env._("value"))
+            value = self._okr_number(vals["value"])
+            if value is None:
+                raise ValidationError(
+                    self.env._(
+                        "The value of a check-in must be a number; %(raw)s is not one.",
+                        raw=repr(vals["value"]),
+                    )
+                )
+            vals["value"] = value
         if "confidence" in vals:
-            confidence = self._okr_number(vals["confidence"], self.env._("confidence"))
+            confidence = self._okr_number(vals["confidence"])
             try:
-                grading.confidence_ok(confidence)
-            except EngineError as error:
+                valid = confidence is not None and grading.confidence_ok(confidence)
+            except EngineError:
+                valid = False
+            if not valid:
                 raise ValidationError(
                     self.env._(
                         "Confidence is scored from 0 to 10, not %(value)s.",
-                        value=vals["confidence"],
+                        value=repr(vals["confidence"]),
                     )
-                ) from error
+                )
             if confidence != int(confidence):
                 raise ValidationError(
                     self.env._(
@@ -148,23 +160,22 @@ class OkrCheckin(models.Model):
         return vals
 
     @api.model
-    def _okr_number(self, raw, label):
+    def _okr_number(self, raw):
+        """``raw`` as a finite float, or None when it is not a number.
+
+        Strings are accepted ("1,200.5"), booleans and NaN/infinity are not.
+        """
         if isinstance(raw, bool) or raw is None:
-            raise ValidationError(
-                self.env._("The %(label)s of a check-in is required.", label=label)
-            )
-        if isinstance(raw, int | float):
-            return float(raw)
+            return None
         try:
-            return float(str(raw).strip().replace(",", ""))
-        except ValueError:
-            raise ValidationError(
-                self.env._(
-                    "The %(label)s of a check-in must be a number; %(raw)r is not one.",
-                    label=label,
-                    raw=raw,
-                )
-            ) from None
+            number = float(
+                raw
+                if isinstance(raw, int | float)
+                else str(raw).strip().replace(",", "")
+            )
+        except (TypeError, ValueError):
+            return None
+        return number if math.isfinite(number) else None
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -92,40 +92,24 @@ class OkrCycle(models.Model):
             cycle.date_start, cycle.date_end = start, end
             cycle.name = self._default_name(cycle.cycle_type, start, end)
 
-    @api.model
-    def _default_bounds(self, cycle_type, day):
-        """First and last day of the quarter or month of ``day``."""
-        if cycle_type == "month":
-            return periods.month_range(day)
-        return periods.quarter_range(day)
-
-    @api.model
-    def _default_name(self, cycle_type, date_start, date_end):
-        """'Q3 2026' for a quarter, 'Jul 2026' for a month, else the range."""
-        if cycle_type == "quarter":
-            return self.env._(
-                "Q%(quarter)s %(year)s",
-                quarter=(date_start.month - 1) // 3 + 1,
-                year=date_start.year,
-            )
-        if cycle_type == "month":
-            return format_date(self.env, date_start, date_format="MMM y")
-        return self.env._(
-            "%(start)s - %(end)s",
-            start=format_date(self.env, date_start),
-            end=format_date(self.env, date_end),
-        )
-
-    def _next_bounds(self):
-        """Start and end of the cycle that follows this one."""
-        self.ensure_one()
-        if self.cycle_type == "quarter":
-            return self._default_bounds("quarter", periods.next_quarter(self.date_end))
-        if self.cycle_type == "month":
-            return self._default_bounds("month", periods.next_month(self.date_end))
-        length = self.date_end - self.date_start
-        start = self.date_end + datetime.timedelta(days=1)
-        return start, start + length
+    @api.constrains("date_start", "date_end", "cycle_type")
+    def _check_dates(self):
+        for cycle in self:
+            if cycle.cycle_type == "custom":
+                continue
+            start, end = self._default_bounds(cycle.cycle_type, cycle.date_start)
+            if (cycle.date_start, cycle.date_end) != (start, end):
+                raise ValidationError(
+                    self.env._(
+                        "A %(type)s cycle must run from %(start)s to %(end)s; "
+                        "choose 'Custom' for other dates.",
+                        type=dict(
+                            self._fields["cycle_type"]._description_selection(self.env)
+                        )[cycle.cycle_type],
+                        start=format_date(self.env, start),
+                        end=format_date(self.env, end),
+                    )
+                )
 
     def write(self, vals):
         if "state" in vals and not self.env.su:
@@ -234,21 +218,38 @@ class OkrCycle(models.Model):
         action["context"] = {"default_cycle_id": self.id}
         return action
 
-    @api.constrains("date_start", "date_end", "cycle_type")
-    def _check_dates(self):
-        for cycle in self:
-            if cycle.cycle_type == "custom":
-                continue
-            start, end = self._default_bounds(cycle.cycle_type, cycle.date_start)
-            if (cycle.date_start, cycle.date_end) != (start, end):
-                raise ValidationError(
-                    self.env._(
-                        "A %(type)s cycle must run from %(start)s to %(end)s; "
-                        "choose 'Custom' for other dates.",
-                        type=dict(
-                            self._fields["cycle_type"]._description_selection(self.env)
-                        )[cycle.cycle_type],
-                        start=format_date(self.env, start),
-                        end=format_date(self.env, end),
-                    )
-                )
+    # Business methods
+    @api.model
+    def _default_bounds(self, cycle_type, day):
+        """First and last day of the quarter or month of ``day``."""
+        if cycle_type == "month":
+            return periods.month_range(day)
+        return periods.quarter_range(day)
+
+    @api.model
+    def _default_name(self, cycle_type, date_start, date_end):
+        """'Q3 2026' for a quarter, 'Jul 2026' for a month, else the range."""
+        if cycle_type == "quarter":
+            return self.env._(
+                "Q%(quarter)s %(year)s",
+                quarter=(date_start.month - 1) // 3 + 1,
+                year=date_start.year,
+            )
+        if cycle_type == "month":
+            return format_date(self.env, date_start, date_format="MMM y")
+        return self.env._(
+            "%(start)s - %(end)s",
+            start=format_date(self.env, date_start),
+            end=format_date(self.env, date_end),
+        )
+
+    def _next_bounds(self):
+        """Start and end of the cycle that follows this one."""
+        self.ensure_one()
+        if self.cycle_type == "quarter":
+            return self._default_bounds("quarter", periods.next_quarter(self.date_end))
+        if self.cycle_type == "month":
+            return self._default_bounds("month", periods.next_month(self.date_end))
+        length = self.date_end - self.date_start
+        start = self.date_end + datetime.timedelta(days=1)
+        return start, start + length

@@ -19,4 +19,9 @@ from . import test_okr_alignment
 from . import test_okr_rhythm
 from . import test_okr_rpc
 from . import test_okr_performance
+from . import test_approval_mixin
+from . import test_approval_roles
+from . import test_approval_escalation
+from . import test_approval_concurrency
+from . import test_approval_rpc
 from . import test_xlsx_export

@@ -92,6 +92,16 @@ class TestOkrAlignment(OkrCase):
         self.assertEqual(objective.parent_id.id, self.obj_production.id)
         self.assertIn(objective.id, self._public(self.obj_production).child_ids.ids)
 
+    def test_deleting_a_parent_unlinks_its_children(self):
+        parent = self._make_objective(self.emp_employee, "Draft parent")
+        child = self._make_objective(
+            self.emp_employee, "Draft child", parent_ids=[Command.link(parent.id)]
+        )
+        self.assertEqual(child.parent_id.id, parent.id)
+        parent.with_user(self.user_employee).unlink()
+        self.assertFalse(child.parent_id)
+        self.assertFalse(child.parent_ids)
+
     def test_primary_parent_alone_joins_the_parents(self):
         draft = self._make_objective(
             self.emp_employee, "Set by its primary parent", parent_id=self.obj_peer.id

@@ -82,8 +82,9 @@ class TestOkrCheckin(OkrCase):
             )
 
     def test_non_numeric_value(self):
-        with self.assertRaisesRegex(ValidationError, "must be a number"):
-            self._checkin(self.kr_employee, "forty", user=self.user_employee)
+        for raw in ("forty", "nan", float("inf"), None, True, [1]):
+            with self.assertRaisesRegex(ValidationError, "must be a number", msg=raw):
+                self._checkin(self.kr_employee, raw, user=self.user_employee)
         checkin = self._checkin(self.kr_employee, " 1,200.5 ", user=self.user_employee)
         self.assertEqual(checkin.value, 1200.5)
 
