@@ -212,12 +212,17 @@ class BscScorecardXlsx(models.AbstractModel):
         period = self.env["bsc.period"].browse(period_id)
         if period not in periods:
             period = period.exists()
-            readable = period and period.has_access("read")
+            # Name only a period the user may read; otherwise its id.
+            label = (
+                period.display_name
+                if period and period.has_access("read")
+                else "#%s" % period_id
+            )
             raise UserError(
                 self.env._(
                     "The period %(period)s is outside the horizon of %(scorecard)s "
                     "(%(start)s to %(end)s). Choose a period of this scorecard.",
-                    period=period.display_name if readable else f"#{period_id}",
+                    period=label,
                     scorecard=scorecard.name,
                     start=format_date(self.env, scorecard.date_from),
                     end=format_date(self.env, scorecard.date_to),
