@@ -27,3 +27,4 @@ from . import okr_objective_public
 from . import okr_key_result
 from . import okr_checkin
 from . import bsc_objective_okr
+from . import ir_module_module

@@ -301,15 +301,28 @@ class BscScorecard(models.Model):
         ]
 
     def _create_template_perspectives(self):
-        template = self._perspective_template()
-        self.env["bsc.perspective"].create(
-            [
-                dict(values, scorecard_id=scorecard.id)
-                for scorecard in self
-                if not scorecard.perspective_ids
-                for values in template
-            ]
+        """Create the template perspectives, named in every installed language.
+
+        The names are created in English (the source language), then given
+        their translation in each other active language: a scorecard created
+        by a Chinese-speaking officer reads 學習與成長 for them and "Learning
+        & Growth" for an English reader, instead of freezing the creator's
+        language into every language.
+        """
+        template = self.with_context(lang="en_US")._perspective_template()
+        perspectives = (
+            self.env["bsc.perspective"]
+            .with_context(lang="en_US")
+            .create(
+                [
+                    dict(values, scorecard_id=scorecard.id)
+                    for scorecard in self
+                    if not scorecard.perspective_ids
+                    for values in template
+                ]
+            )
         )
+        perspectives._translate_template_names()
 
     def _sync_periods(self):
         """Make the periods match the horizon: one per month.

@@ -25,3 +25,5 @@ from . import test_approval_escalation
 from . import test_approval_concurrency
 from . import test_approval_rpc
 from . import test_xlsx_export
+from . import test_i18n_coverage
+from . import test_i18n_zh_tw
