@@ -24,3 +24,4 @@ from . import test_approval_roles
 from . import test_approval_escalation
 from . import test_approval_concurrency
 from . import test_approval_rpc
+from . import test_okr_approval
