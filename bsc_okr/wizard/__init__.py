@@ -1,3 +1,4 @@
 from . import okr_checkin_wizard
 from . import okr_checkin_wizard_line
 from . import okr_approval_reject_wizard
+from . import okr_learning_promote_wizard
