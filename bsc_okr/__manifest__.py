@@ -76,5 +76,6 @@
         "demo/hr_employee_demo.xml",
         "demo/bsc_demo.xml",
         "demo/okr_demo.xml",
+        "demo/okr_learning_demo.xml",
     ],
 }

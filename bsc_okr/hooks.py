@@ -5,6 +5,9 @@ def uninstall_hook(env):
     """Clean up what would block the removal of the module's data."""
     _unlink_module_activities(env)
     _unlink_approval_records(env)
+    _unlink_learning_plans(env)
+    _unlink_objectives(env)
+    _unlink_orphan_xmlids(env)
     _release_demo_company_users(env)
 
 
@@ -40,6 +43,51 @@ def _unlink_module_activities(env):
         env["mail.activity"].with_context(active_test=False).search(
             [("activity_type_id", "in", type_ids)]
         ).unlink()
+
+
+def _unlink_learning_plans(env):
+    """Remove the learning plans and their goals before the cycles.
+
+    A plan creates its goal (an objective) without an xmlid; the goal's
+    cycle is kept with ``ondelete='restrict'``, which would block the
+    removal of the demo cycles. Started plans refuse deletion except during
+    an uninstallation, which the flag states.
+    """
+    env["okr.learning.plan"].with_context(**{MODULE_UNINSTALL_FLAG: True}).search(
+        []
+    ).unlink()
+
+
+def _unlink_objectives(env):
+    """Remove the objectives (with their key results and check-ins) first.
+
+    The generic removal of the module's records deletes key results before
+    their objectives; that queues recomputations of the objectives' stored
+    progress and grades, which fail once the removal has reset the
+    registry's field tables ("KeyError: okr.objective.progress") and leave
+    the objectives, hence their cycles and owners, behind.
+    """
+    env["okr.objective"].with_context(**{MODULE_UNINSTALL_FLAG: True}).search(
+        []
+    ).unlink()
+
+
+def _unlink_orphan_xmlids(env):
+    """Forget the external ids of the records removed above (e.g. demo
+    check-ins deleted with their objective), so that the generic removal
+    does not look for them in dropped tables."""
+    Data = env["ir.model.data"]
+    for model in (
+        "okr.objective",
+        "okr.key.result",
+        "okr.checkin",
+        "okr.learning.plan",
+        "okr.learning.finding",
+        "okr.learning.vote",
+    ):
+        data = Data.search([("module", "=", "bsc_okr"), ("model", "=", model)])
+        existing = set(env[model].browse(data.mapped("res_id")).exists().ids)
+        data.filtered(lambda d, ids=existing: d.res_id not in ids).unlink()
 
 
 def _release_demo_company_users(env):

@@ -37,7 +37,8 @@ class OkrLearningDecision(models.Model):
         "okr.learning.plan",
         required=True,
         index=True,
-        ondelete="restrict",
+        # A decided plan is never deleted (see the plan's ondelete check).
+        ondelete="cascade",
         check_company=True,
         domain="[('state', '=', 'decide')]",
     )
