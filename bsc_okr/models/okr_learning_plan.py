@@ -151,6 +151,9 @@ class OkrLearningPlan(models.Model):
         string="Learning Key Results",
     )
     progress = fields.Float(related="objective_id.progress")
+    progress_percent = fields.Float(
+        related="objective_id.progress_percent", string="Progress (%)"
+    )
     confidence = fields.Float(related="objective_id.confidence")
     owner_id = fields.Many2one(
         related="objective_id.owner_id",

@@ -43,6 +43,29 @@ class OkrObjective(models.Model):
                 )
         return super().action_approval_request(to_state=to_state, comment=comment)
 
+    def _okr_check_key_results_editable(self):
+        result = super()._okr_check_key_results_editable()
+        self._learning_check_not_pending()
+        return result
+
+    def _learning_check_not_pending(self):
+        """A learning goal and its key results are what the manager
+        approves: they stay as they are while the plan waits for that
+        approval."""
+        if self.env.su:
+            return
+        for objective in self.filtered("learning_plan_id"):
+            # Whether a request is pending is known to whoever edits the goal.
+            plan = objective.learning_plan_id.sudo()
+            if plan.approval_pending:
+                raise UserError(
+                    self.env._(
+                        "The learning plan %(plan)s waits for approval: withdraw "
+                        "the request to change its learning goal or key results.",
+                        plan=plan.display_name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(vals.get("learning_plan_id") for vals in vals_list):
@@ -55,6 +78,8 @@ class OkrObjective(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if self._okr_locked_fields.intersection(vals):
+            self._learning_check_not_pending()
         if "learning_plan_id" in vals and not self.env.su:
             # Set once, by the plan that creates the goal.
             linked = self.filtered("learning_plan_id")

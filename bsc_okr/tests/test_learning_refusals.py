@@ -54,6 +54,27 @@ class TestLearningRefusals(LearningCase):
         self.assertEqual(self.history(plan)[-1].comment, "Too broad")
         self.assertEqual(plan.objective_id.state, "draft", "the goal did not start")
 
+    def test_key_results_fixed_while_waiting_for_approval(self):
+        plan = self.make_plan()
+        plan.with_user(self.user_employee).action_approval_request("learn")
+        key_result = plan.key_result_ids[0].with_user(self.user_employee)
+        with self.assertRaisesRegex(UserError, "waits for approval"):
+            key_result.write({"target_value": 1})
+        with self.assertRaisesRegex(UserError, "waits for approval"):
+            plan.with_user(self.user_employee).write(
+                {
+                    "key_result_ids": [
+                        Command.create({"name": "Easy", "target_value": 1})
+                    ]
+                }
+            )
+        with self.assertRaisesRegex(UserError, "waits for approval"):
+            plan.with_user(self.user_employee).write({"goal_name": "Something easier"})
+        self.assertEqual(len(plan.key_result_ids), 2)
+        plan.with_user(self.user_employee).action_approval_cancel_request()
+        key_result.write({"target_value": 5})
+        self.assertEqual(key_result.target_value, 5)
+
     def test_learning_needs_key_results(self):
         plan = self.make_plan(krs=[])
         with self.assertRaisesRegex(UserError, "key results"):
