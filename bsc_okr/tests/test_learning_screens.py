@@ -118,6 +118,33 @@ class TestLearningScreens(LearningCase):
         queries(small)  # warm the caches of rules and groups
         self.assertEqual(queries(small), queries(large))
 
+    def test_campaign_funnel_query_count_is_flat(self):
+        def make(count):
+            campaigns = self.env["okr.learning.campaign"]
+            for index in range(count):
+                campaign = self.campaign.copy({"name": f"Campaign {count}-{index}"})
+                campaign.action_start()
+                for name in ("A", "B"):
+                    self.make_plan(
+                        name=f"{campaign.name} {name}", campaign_id=campaign.id
+                    )
+                campaigns |= campaign
+            return campaigns
+
+        def queries(campaigns):
+            Campaign = self.env["okr.learning.campaign"].with_user(self.user_ceo)
+            self.env.invalidate_all()
+            start = self.cr.sql_log_count
+            rows = Campaign.browse(campaigns.ids).read(
+                ["count_proposed", "count_promoted", "conversion_rate"]
+            )
+            self.assertEqual([row["count_proposed"] for row in rows], [2] * len(rows))
+            return self.cr.sql_log_count - start
+
+        small, large = make(1), make(4)
+        queries(small)  # warm the caches of rules and groups
+        self.assertEqual(queries(small), queries(large))
+
     def test_time_in_each_stage(self):
         with freeze_time("2026-02-02 09:00:00"):
             plan = self.make_plan()
