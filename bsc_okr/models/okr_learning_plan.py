@@ -266,6 +266,10 @@ class OkrLearningPlan(models.Model):
         compute="_compute_my_vote",
         string="My Rating",
     )
+    can_vote = fields.Boolean(
+        compute="_compute_my_vote",
+        help="The current user may rate the plan now (presented, not theirs).",
+    )
     decision_ids = fields.One2many(
         "okr.learning.decision", "plan_id", string="Decisions"
     )
@@ -355,6 +359,7 @@ class OkrLearningPlan(models.Model):
             plan.vote_average = sum(ratings) / len(ratings) if ratings else 0.0
 
     @api.depends_context("uid")
+    @api.depends("state", "owner_user_id")
     def _compute_my_vote(self):
         votes = {
             vote.plan_id: vote.rating
@@ -364,6 +369,9 @@ class OkrLearningPlan(models.Model):
         }
         for plan in self:
             plan.my_vote = votes.get(plan, False)
+            plan.can_vote = (
+                plan.state in VOTING_STATES and plan.owner_user_id != self.env.user
+            )
 
     @api.depends("decision_ids")
     def _compute_decision_id(self):

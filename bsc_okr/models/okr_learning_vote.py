@@ -2,11 +2,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 RATINGS = [
-    ("1", "Not convinced"),
-    ("2", "Doubtful"),
-    ("3", "Worth a look"),
-    ("4", "Promising"),
-    ("5", "Let's do it"),
+    ("1", "1 - Not convinced"),
+    ("2", "2 - Doubtful"),
+    ("3", "3 - Worth a look"),
+    ("4", "4 - Promising"),
+    ("5", "5 - Let's do it"),
 ]
 
 

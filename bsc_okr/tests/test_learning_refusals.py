@@ -185,7 +185,10 @@ class TestLearningRefusals(LearningCase):
             Vote.with_user(self.user_manager).create(
                 {"plan_id": plan.id, "rating": "4"}
             )
+        self.assertFalse(plan.with_user(self.user_manager).can_vote)
         self.advance(plan, "present")
+        self.assertTrue(plan.with_user(self.user_peer).can_vote)
+        self.assertFalse(plan.with_user(self.user_employee).can_vote, "the owner")
         with self.assertRaisesRegex(UserError, "own learning plan"):
             Vote.with_user(self.user_employee).create(
                 {"plan_id": plan.id, "rating": "5"}
