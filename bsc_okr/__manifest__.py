@@ -47,6 +47,8 @@
         "views/okr_approval_request_views.xml",
         "views/okr_stage_history_views.xml",
         "wizard/okr_approval_reject_wizard_views.xml",
+        "report/bsc_scorecard_report.xml",
+        "wizard/bsc_scorecard_export_wizard_views.xml",
         "security/okr_learning_security.xml",
         "data/okr_learning_data.xml",
         "views/okr_learning_plan_type_views.xml",

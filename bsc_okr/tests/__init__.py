@@ -32,3 +32,4 @@ from . import test_learning_escalation
 from . import test_learning_screens
 from . import test_learning_rpc
 from . import test_learning_concurrency
+from . import test_xlsx_export

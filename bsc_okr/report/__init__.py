@@ -1,0 +1,1 @@
+from . import bsc_scorecard_xlsx
