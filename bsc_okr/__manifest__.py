@@ -49,6 +49,18 @@
         "wizard/okr_approval_reject_wizard_views.xml",
         "report/bsc_scorecard_report.xml",
         "wizard/bsc_scorecard_export_wizard_views.xml",
+        "security/okr_learning_security.xml",
+        "data/okr_learning_data.xml",
+        "views/okr_learning_plan_type_views.xml",
+        "views/okr_learning_campaign_views.xml",
+        "views/okr_learning_plan_views.xml",
+        "views/okr_learning_finding_views.xml",
+        "views/okr_learning_decision_views.xml",
+        "views/okr_learning_vote_views.xml",
+        "views/okr_learning_session_views.xml",
+        "views/okr_learning_stage_report_views.xml",
+        "views/bsc_initiative_learning_views.xml",
+        "wizard/okr_learning_promote_wizard_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -66,5 +78,6 @@
         "demo/hr_employee_demo.xml",
         "demo/bsc_demo.xml",
         "demo/okr_demo.xml",
+        "demo/okr_learning_demo.xml",
     ],
 }

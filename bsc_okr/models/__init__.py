@@ -28,3 +28,13 @@ from . import okr_key_result
 from . import okr_checkin
 from . import bsc_objective_okr
 from . import ir_module_module
+from . import okr_learning_plan_type
+from . import okr_learning_campaign
+from . import okr_learning_plan
+from . import okr_learning_finding
+from . import okr_learning_decision
+from . import okr_learning_vote
+from . import okr_learning_session
+from . import okr_learning_stage_report
+from . import okr_objective_learning
+from . import bsc_initiative_learning

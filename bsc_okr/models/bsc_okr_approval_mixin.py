@@ -348,11 +348,16 @@ class BscOkrApprovalMixin(models.AbstractModel):
         return True
 
     def action_approval_approve(self, comment=None):
-        """Approve the pending request of each record (approvers only)."""
+        """Approve the pending request of each record (approvers only).
+
+        Returns True, or the Approvals list when the decision ended the
+        user's access to a record (approvers may read a record only while
+        its request waits for them).
+        """
         comment = _clean_text(comment)
         for record in self:
             record._approval_decide("approved", comment)
-        return True
+        return self._approval_after_decision_action()
 
     def action_approval_reject(self, reason):
         """Reject the pending request of each record; a reason is required."""
@@ -361,13 +366,26 @@ class BscOkrApprovalMixin(models.AbstractModel):
             raise UserError(self.env._("Give a reason to reject the request."))
         for record in self:
             record._approval_decide("rejected", reason)
-        return True
+        return self._approval_after_decision_action()
 
     def action_approval_cancel_request(self):
         """Withdraw the pending request (its requester or the owner's side)."""
         for record in self:
             record._approval_cancel_one()
         return True
+
+    def _approval_after_decision_action(self):
+        """True while the user still reads every record, else the Approvals
+        list: reloading a record one may no longer read would fail."""
+        if self._filtered_access("read") == self:
+            return True
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approvals"),
+            "res_model": "okr.approval.request",
+            "views": [[False, "list"], [False, "form"]],
+            "context": {"search_default_to_decide": 1},
+        }
 
     def action_approval_open_reject_wizard(self):
         """Open the dialog asking for the rejection reason."""
@@ -806,7 +824,11 @@ class BscOkrApprovalMixin(models.AbstractModel):
         )
         self._approval_close_activities(request)
         transition = {"from": request.from_state, "to": request.to_state}
-        self._approval_apply(
+        # sudo: the decision was checked above. Approvers often read the
+        # record only through its pending request, which was just decided:
+        # the remaining steps must not depend on that access (the history
+        # and the chatter still name the approver: the uid is unchanged).
+        self.sudo()._approval_apply(
             target, decision, transition, request=request, comment=comment
         )
 

@@ -170,9 +170,10 @@ class OkrCycle(models.Model):
     def action_close(self):
         """Grading -> closed: active objectives become graded, check-ins stop."""
         self._set_state("closed", ("grading",))
-        self.objective_ids.filtered(lambda o: o.state == "active")._okr_set_state(
-            "graded"
-        )
+        # The cycle's rights were checked by _set_state; grading follows.
+        self.objective_ids.filtered(
+            lambda o: o.state == "active"
+        )._okr_apply_system_state("graded")
         return True
 
     def action_generate_next(self):

@@ -43,10 +43,6 @@ GRADE_CALLOUTS = [
     ("aspirational_overshot", "Aspirational objective fully reached"),
 ]
 
-#: The only way to pass the state guard of write(): a context value that no
-#: RPC client can forge, because it is not JSON-serialisable.
-_STATE_TOKEN = object()
-
 
 class OkrObjective(models.Model):
     """An objective: an inspiring goal for a cycle, measured by key results.
@@ -55,25 +51,37 @@ class OkrObjective(models.Model):
     results and check-ins, whose read rules are narrow (owner, manager chain,
     department managers, OKR administrators; appraisal staff their own only).
     Everybody else reads titles and progress through ``okr.objective.public``.
+
+    The state moves through the approval mixin only: the owner submits, the
+    owner's manager approves (``draft -> submitted -> approved``), the owner
+    activates and, once the cycle is being graded, marks it graded; closing
+    the cycle grades what is left.
     """
 
     _name = "okr.objective"
     _description = "Objective"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["bsc_okr.approval.mixin"]
     _order = "cycle_id desc, sequence, id"
     _check_company_auto = True
     _rec_name = "name"
 
-    #: Allowed moves of the state: target -> states it may come from. The
-    #: approval workflow replaces ``_okr_set_state`` but keeps this table.
-    _okr_state_transitions = {
-        "submitted": ("draft",),
-        "approved": ("submitted",),
-        "active": ("draft", "approved"),
-        "graded": ("active",),
-        "cancelled": ("draft", "submitted", "approved", "active"),
-        "draft": ("submitted", "approved", "cancelled"),
-    }
+    _approval_transitions = [
+        {
+            "from": "draft",
+            "to": "approved",
+            "pending": "submitted",
+            "approver": "manager",
+            "reject_to": "draft",
+        },
+        {"from": "approved", "to": "active", "approver": "owner"},
+        {"from": "active", "to": "graded", "approver": "owner"},
+        {
+            "from": ("draft", "approved", "active"),
+            "to": "cancelled",
+            "approver": "owner",
+        },
+        {"from": ("approved", "cancelled"), "to": "draft", "approver": "owner"},
+    ]
     #: Fields an employee may only change while the objective is a draft;
     #: afterwards only their managers and OKR administrators may.
     _okr_locked_fields = {
@@ -650,27 +658,15 @@ class OkrObjective(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        token = self.env.context.get("okr_state_token") is _STATE_TOKEN
+        # The approval mixin refuses any state but draft on creation.
         for vals in vals_list:
-            if vals.get("state", "draft") != "draft" and not (token or self.env.su):
-                raise UserError(
-                    self.env._("A new objective starts as a draft; activate it next.")
-                )
             self._okr_sync_primary_parent(vals)
         objectives = super().create(vals_list)
         objectives._okr_check_create_rights()
         return objectives
 
     def write(self, vals):
-        if "state" in vals and self.env.context.get("okr_state_token") is not (
-            _STATE_TOKEN
-        ):
-            raise UserError(
-                self.env._(
-                    "The state of an objective changes only through its "
-                    "buttons (submit, activate, cancel...)."
-                )
-            )
+        # A state change is checked by the approval mixin's guard (super).
         locked = self._okr_locked_fields.intersection(vals)
         if locked and not self.env.su:
             self._okr_check_locked_write(locked)
@@ -743,7 +739,7 @@ class OkrObjective(models.Model):
                     "managers and OKR administrators may change %(fields)s now. "
                     "Post a check-in, or reset it to draft first.",
                     objective=objective.name,
-                    state=objective._okr_state_label(),
+                    state=objective._approval_state_label(objective.state),
                     fields=", ".join(
                         self._fields[name].get_description(self.env)["string"]
                         for name in sorted(field_names)
@@ -765,15 +761,9 @@ class OkrObjective(models.Model):
                     "are fixed. Post check-ins, or ask a manager to reset it "
                     "to draft.",
                     objective=not_managed[0].name,
-                    state=not_managed[0]._okr_state_label(),
+                    state=not_managed[0]._approval_state_label(not_managed[0].state),
                 )
             )
-
-    def _okr_state_label(self, state=None):
-        """The translated label of ``state`` (default: the record's state)."""
-        return dict(self._fields["state"]._description_selection(self.env))[
-            state or self.state
-        ]
 
     def _okr_managed_by_user(self):
         """The objectives the current user manages: OKR managers in the
@@ -801,53 +791,21 @@ class OkrObjective(models.Model):
         return self.browse(managed.ids)
 
     # ------------------------------------------------------------------
-    # State machine
+    # Approval workflow (bsc_okr.approval.mixin)
     # ------------------------------------------------------------------
-    def _okr_set_state(self, new_state):
-        """The single place where the state of objectives changes.
-
-        Checks the transition table, the user's right to write each record,
-        and the preconditions of the target state, then writes. The approval
-        workflow overrides this method to route submitted/approved through
-        approval requests.
-        """
-        allowed_from = self._okr_state_transitions[new_state]
-        for objective in self:
-            if objective.state not in allowed_from:
-                raise UserError(
-                    self.env._(
-                        "The objective %(objective)s is %(state)s; it cannot "
-                        "become %(new_state)s.",
-                        objective=objective.name,
-                        state=objective._okr_state_label(),
-                        new_state=objective._okr_state_label(new_state),
-                    )
-                )
-        if not self.env.su:
-            self.check_access("write")
-        if new_state == "approved" and not self.env.su:
-            not_managed = self - self._okr_managed_by_user()
-            if not_managed:
-                raise AccessError(
-                    self.env._(
-                        "Only a manager of %(owner)s or an OKR administrator "
-                        "may approve %(objective)s.",
-                        owner=not_managed[0].owner_id.name,
-                        objective=not_managed[0].name,
-                    )
-                )
-        if new_state == "active":
-            self._okr_check_activation()
-        if new_state == "graded":
-            for objective in self:
-                if objective.cycle_id.state not in ("grading", "closed"):
-                    raise UserError(
-                        self.env._(
-                            "The cycle %(cycle)s is not being graded yet.",
-                            cycle=objective.cycle_id.name,
-                        )
-                    )
-        self.with_context(okr_state_token=_STATE_TOKEN).write({"state": new_state})
+    def _approval_apply(
+        self, new_state, decision, transition, request=None, comment=None
+    ):
+        """Check what the target state needs before the mixin moves the
+        state, and clean up what a closed objective no longer needs."""
+        if new_state != self.state:
+            if new_state == "active":
+                self._okr_check_activation()
+            elif new_state == "graded":
+                self._okr_check_gradable()
+        result = super()._approval_apply(
+            new_state, decision, transition, request=request, comment=comment
+        )
         if new_state in ("graded", "cancelled"):
             # Nothing is left to check in on or to grade.
             self.activity_unlink(
@@ -855,6 +813,25 @@ class OkrObjective(models.Model):
                     "bsc_okr.mail_activity_type_okr_grading",
                     "bsc_okr.mail_activity_type_okr_checkin",
                 ]
+            )
+        return result
+
+    def _okr_apply_system_state(self, new_state, comment=None):
+        """Move the objectives to ``new_state`` on behalf of the system.
+
+        For transitions that follow from another record (the cycle closes,
+        a learning plan is approved), whose caller already checked the
+        user's right on that record. Goes through the mixin's single state
+        method: the history records the step as ``applied``.
+        """
+        for objective in self:
+            if objective.state == new_state:
+                continue
+            objective._approval_apply(
+                new_state,
+                "applied",
+                {"from": objective.state, "to": new_state},
+                comment=comment,
             )
         return True
 
@@ -876,29 +853,51 @@ class OkrObjective(models.Model):
                     )
                 )
 
+    def _okr_check_gradable(self):
+        for objective in self:
+            if objective.cycle_id.state not in ("grading", "closed"):
+                raise UserError(
+                    self.env._(
+                        "The cycle %(cycle)s is not being graded yet.",
+                        cycle=objective.cycle_id.name,
+                    )
+                )
+
+    def _okr_withdraw_pending(self):
+        """Withdraw the pending approval requests of these objectives."""
+        pending = self.filtered("approval_pending")
+        if pending:
+            pending.action_approval_cancel_request()
+
     def action_submit(self):
-        """Draft -> submitted, for the manager to approve."""
-        return self._okr_set_state("submitted")
+        """Draft -> submitted: ask the owner's manager to approve."""
+        return self.action_approval_request("approved")
 
     def action_approve(self):
-        """Submitted -> approved, by a manager of the owner."""
-        return self._okr_set_state("approved")
+        """Approve the pending submission (the approvers of the request)."""
+        return self.action_approval_approve()
 
     def action_activate(self):
-        """Draft or approved -> active: check-ins open."""
-        return self._okr_set_state("active")
+        """Approved -> active: check-ins open."""
+        return self.action_approval_request("active")
 
     def action_mark_graded(self):
         """Active -> graded, once the owner has reviewed the grades."""
-        return self._okr_set_state("graded")
+        return self.action_approval_request("graded")
 
     def action_cancel(self):
-        """Drop the objective; its key results stop counting."""
-        return self._okr_set_state("cancelled")
+        """Drop the objective (withdrawing a pending submission first); its
+        key results stop counting."""
+        self._okr_withdraw_pending()
+        return self.action_approval_request("cancelled")
 
     def action_reset_draft(self):
-        """Back to draft, to rework the objective."""
-        return self._okr_set_state("draft")
+        """Back to draft, to rework the objective: withdraws a pending
+        submission, or reopens an approved or cancelled objective."""
+        pending = self.filtered("approval_pending")
+        pending._okr_withdraw_pending()
+        (self - pending).action_approval_request("draft")
+        return True
 
     # ------------------------------------------------------------------
     # Other actions

@@ -24,6 +24,14 @@ from . import test_approval_roles
 from . import test_approval_escalation
 from . import test_approval_concurrency
 from . import test_approval_rpc
+from . import test_okr_approval
+from . import test_learning_pipeline
+from . import test_learning_refusals
+from . import test_learning_security
+from . import test_learning_escalation
+from . import test_learning_screens
+from . import test_learning_rpc
+from . import test_learning_concurrency
 from . import test_xlsx_export
 from . import test_i18n_coverage
 from . import test_i18n_zh_tw

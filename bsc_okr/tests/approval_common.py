@@ -9,7 +9,44 @@ from odoo.tests import new_test_user
 from .common import BscOkrCase
 
 
-class ApprovalCase(BscOkrCase):
+class ApprovalHelpers:
+    """Look-ups of a record's approval requests, history and activities
+    (shared by the mixin's tests and by the concrete models' tests)."""
+
+    def pending_request(self, doc):
+        return self.env["okr.approval.request"].search(
+            [
+                ("res_model", "=", doc._name),
+                ("res_id", "=", doc.id),
+                ("state", "=", "pending"),
+            ]
+        )
+
+    def requests(self, doc):
+        return self.env["okr.approval.request"].search(
+            [("res_model", "=", doc._name), ("res_id", "=", doc.id)], order="id"
+        )
+
+    def history(self, doc):
+        return self.env["okr.stage.history"].search(
+            [("res_model", "=", doc._name), ("res_id", "=", doc.id)], order="id"
+        )
+
+    def approval_activities(self, doc):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", doc._name),
+                ("res_id", "=", doc.id),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("bsc_okr.mail_activity_type_approval").id,
+                ),
+            ]
+        )
+
+
+class ApprovalCase(ApprovalHelpers, BscOkrCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -66,34 +103,6 @@ class ApprovalCase(BscOkrCase):
         }
         Doc = self.Doc.with_user(user) if user else self.Doc
         return Doc.create(vals)
-
-    def pending_request(self, doc):
-        return self.env["okr.approval.request"].search(
-            [
-                ("res_model", "=", doc._name),
-                ("res_id", "=", doc.id),
-                ("state", "=", "pending"),
-            ]
-        )
-
-    def requests(self, doc):
-        return self.env["okr.approval.request"].search(
-            [("res_model", "=", doc._name), ("res_id", "=", doc.id)], order="id"
-        )
-
-    def history(self, doc):
-        return self.env["okr.stage.history"].search(
-            [("res_model", "=", doc._name), ("res_id", "=", doc.id)], order="id"
-        )
-
-    def approval_activities(self, doc):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", doc._name),
-                ("res_id", "=", doc.id),
-                ("activity_type_id", "=", self.approval_activity_type.id),
-            ]
-        )
 
     def grant(self, user, xmlid):
         user.groups_id = [Command.link(self.env.ref(xmlid).id)]

@@ -16,72 +16,66 @@ from odoo_test_helper import FakeModelLoader
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, new_test_user, tagged
-from odoo.tests.common import get_db_name
+from odoo.tests import tagged
 from odoo.tools import SQL
 
+from .concurrency_common import TwoCursorCase
+
 MODEL = "okr.approval.test.doc"
-LOGINS = ("t_conc_owner", "t_conc_exec_one", "t_conc_exec_two")
 
 
 @tagged("post_install", "-at_install", "bsc_okr_commits")
-class TestApprovalConcurrency(BaseCase):
+class TestApprovalConcurrency(TwoCursorCase):
     """Exactly one decision wins; the other approver gets a clear message."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        cls.loader = None
-        # registered first, so it also runs when the set-up fails half-way
-        cls.addClassCleanup(cls._remove_committed_data)
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM ir_model_data"))
-            cls.imd_watermark = cr.fetchone()[0]
-            cls.loader = FakeModelLoader(env, cls.__module__)
-            cls.loader.backup_registry()
-            from .approval_test_models import OkrApprovalTestDoc
+    LOGINS = ("t_conc_owner", "t_conc_exec_one", "t_conc_exec_two")
 
-            cls.loader.update_registry((OkrApprovalTestDoc,))
-            env["ir.model.access"].create(
-                {
-                    "name": "approval test doc: OKR users",
-                    "model_id": env["ir.model"]._get_id(MODEL),
-                    "group_id": env.ref("bsc_okr.group_okr_user").id,
-                    "perm_read": True,
-                    "perm_write": True,
-                    "perm_create": True,
-                }
+    @classmethod
+    def _setup_committed(cls, env):
+        cls.loader = None
+        cr = env.cr
+        cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM ir_model_data"))
+        cls.imd_watermark = cr.fetchone()[0]
+        cls.loader = FakeModelLoader(env, cls.__module__)
+        cls.loader.backup_registry()
+        from .approval_test_models import OkrApprovalTestDoc
+
+        cls.loader.update_registry((OkrApprovalTestDoc,))
+        env["ir.model.access"].create(
+            {
+                "name": "approval test doc: OKR users",
+                "model_id": env["ir.model"]._get_id(MODEL),
+                "group_id": env.ref("bsc_okr.group_okr_user").id,
+                "perm_read": True,
+                "perm_write": True,
+                "perm_create": True,
+            }
+        )
+        company = env.ref("base.main_company")
+        owner, exec_one, exec_two = (
+            cls._make_test_user(
+                env,
+                login,
+                "base.group_user"
+                + (",bsc_okr.group_executive" if "exec" in login else ""),
+                company,
             )
-            company = env.ref("base.main_company")
-            owner, exec_one, exec_two = (
-                new_test_user(
-                    env,
-                    login=login,
-                    groups="base.group_user"
-                    + (",bsc_okr.group_executive" if "exec" in login else ""),
-                    name=login.replace("_", " ").title(),
-                    company_id=company.id,
-                    company_ids=[company.id],
-                )
-                for login in LOGINS
-            )
-            employee = env["hr.employee"].create(
-                {
-                    "name": "Concurrency Owner",
-                    "user_id": owner.id,
-                    "company_id": company.id,
-                }
-            )
-            cls.company_id = company.id
-            cls.owner_uid, cls.exec_one_uid, cls.exec_two_uid = (
-                owner.id,
-                exec_one.id,
-                exec_two.id,
-            )
-            cls.employee_id = employee.id
+            for login in cls.LOGINS
+        )
+        employee = env["hr.employee"].create(
+            {
+                "name": "Concurrency Owner",
+                "user_id": owner.id,
+                "company_id": company.id,
+            }
+        )
+        cls.company_id = company.id
+        cls.owner_uid, cls.exec_one_uid, cls.exec_two_uid = (
+            owner.id,
+            exec_one.id,
+            exec_two.id,
+        )
+        cls.employee_id = employee.id
 
     @classmethod
     def _remove_committed_data(cls):
@@ -96,17 +90,7 @@ class TestApprovalConcurrency(BaseCase):
                 env["mail.activity"].search([("res_model", "=", MODEL)]).unlink()
                 env["okr.approval.request"].search([("res_model", "=", MODEL)]).unlink()
                 env[MODEL].with_context(active_test=False).search([]).unlink()
-            users = (
-                env["res.users"]
-                .with_context(active_test=False)
-                .search([("login", "in", LOGINS)])
-            )
-            env["hr.employee"].with_context(active_test=False).search(
-                [("user_id", "in", users.ids)]
-            ).unlink()
-            partners = users.partner_id
-            users.unlink()
-            partners.unlink()
+            cls._remove_test_users(env)
             if MODEL in env:
                 env["ir.model"].search([("model", "=", MODEL)]).with_context(
                     _force_unlink=True
@@ -122,15 +106,14 @@ class TestApprovalConcurrency(BaseCase):
                         "%okr_approval_test_doc%",
                     )
                 )
-        if cls.loader:
+        if getattr(cls, "loader", None):
             cls.loader.restore_registry()
             with cls.registry.cursor() as cr:
                 cls.registry.setup_models(cr)
 
     def setUp(self):
-        super().setUp()
-        # a fresh committed request for each test: the owner asks the
-        # executives to decide (both test executives may approve)
+        # a fresh committed request for each test, before the two cursors
+        # open: the owner asks the executives to decide (both may approve)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             doc = env[MODEL].create(
@@ -149,18 +132,10 @@ class TestApprovalConcurrency(BaseCase):
             self.assertIn(self.exec_one_uid, approvers)
             self.assertIn(self.exec_two_uid, approvers)
             self.doc_id, self.request_id = doc.id, request.id
-        self.cr_one = self.registry.cursor()
-        self.cr_two = self.registry.cursor()
-        self.addCleanup(self.cr_one.close)
-        self.addCleanup(self.cr_two.close)
-        self.envs = []
+        super().setUp()
 
     def doc_as(self, cr, uid):
-        # Keep the environments alive: a cursor flushes its pending writes
-        # through the environments it still knows (a weak set) at commit.
-        env = api.Environment(cr, uid, {})
-        self.envs.append(env)
-        return env[MODEL].browse(self.doc_id)
+        return self.env_as(cr, uid)[MODEL].browse(self.doc_id)
 
     def assert_exactly_one_decision(self, winner_uid):
         with closing(self.registry.cursor()) as cr:

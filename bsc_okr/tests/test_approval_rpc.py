@@ -1,10 +1,10 @@
 from xmlrpc.client import Fault
 
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
 from .approval_common import ApprovalCase
+from .rpc_common import XmlRpcMixin
 from .test_approval_mixin import DOCUMENTED_FORM
 
 # Clicks a form button once it is shown, then waits for the form to reload
@@ -29,31 +29,8 @@ CLICK_JS = """
 
 
 @tagged("post_install", "-at_install")
-class TestApprovalRpc(HttpCase, ApprovalCase):
+class TestApprovalRpc(XmlRpcMixin, HttpCase, ApprovalCase):
     """The refusals hold over XML-RPC, where any client can send anything."""
-
-    @staticmethod
-    def password(user):
-        # new_test_user's password: the login, padded to 8 characters
-        return user.login + "x" * (8 - len(user.login))
-
-    def rpc(self, user, model, method, *args, password=None, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            get_db_name(),
-            user.id,
-            password or self.password(user),
-            model,
-            method,
-            list(args),
-            kwargs,
-        )
-
-    def assert_refused(self, pattern, user, model, method, *args, **kwargs):
-        with mute_logger("odoo.http"), self.assertRaises(Fault) as caught:
-            self.rpc(user, model, method, *args, **kwargs)
-        fault = caught.exception
-        self.assertNotIn("Access Denied", str(fault), "authentication must succeed")
-        self.assertRegex(f"{fault.faultCode} {fault.faultString}", pattern)
 
     def test_workflow_over_rpc(self):
         doc = self.make_doc()

@@ -246,7 +246,7 @@ class TestOkrAlignment(OkrCase):
 
     def test_cancelled_okrs_do_not_cover(self):
         self.obj_company.bsc_objective_id = self.bsc_innovate
-        self.obj_company.action_cancel()
+        self.obj_company.with_user(self.user_ceo).action_cancel()
         self.bsc_innovate.invalidate_recordset()
         self.assertEqual(self.bsc_innovate.okr_count, 0)
 

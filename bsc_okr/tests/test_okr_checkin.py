@@ -243,7 +243,7 @@ class TestOkrCheckin(OkrCase):
                 f"Batch {count}",
                 krs=[{"name": f"KR {i}", "target_value": 10.0} for i in range(count)],
             )
-            objective.action_activate()
+            self._activate(objective)
             return objective.key_result_ids
 
         warm, small, large = make(2), make(2), make(8)

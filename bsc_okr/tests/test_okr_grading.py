@@ -26,7 +26,7 @@ class TestOkrGrading(OkrCase):
         )
         milestone = self._kr(draft, metric_type="milestone", target_value=42)
         self.assertEqual((milestone.start_value, milestone.target_value), (0.0, 1.0))
-        draft.action_activate()
+        self._activate(draft)
         self._checkin(increase, 25)
         self._checkin(decrease, 45)
         self.assertEqual(increase.progress, 1.5, "beyond the target: more than 100%")
@@ -73,7 +73,7 @@ class TestOkrGrading(OkrCase):
     def test_bands(self):
         for value, band in ((30, "red"), (40, "yellow"), (60, "yellow"), (70, "green")):
             objective = self._make_objective(self.emp_peer, f"Band {value}")
-            objective.action_activate()
+            self._activate(objective)
             self._checkin(objective.key_result_ids, value)
             with self.subTest(value=value):
                 objective.cycle_id.action_start_grading()
@@ -88,7 +88,7 @@ class TestOkrGrading(OkrCase):
             self.emp_peer, "Aspirational", okr_type="aspirational"
         )
         reached = self._make_objective(self.emp_peer, "Reached", okr_type="committed")
-        (committed | aspirational | reached).action_activate()
+        self._activate(committed | aspirational | reached)
         self._checkin(committed.key_result_ids, 90)
         self._checkin(aspirational.key_result_ids, 100)
         self._checkin(reached.key_result_ids, 100)
@@ -264,7 +264,7 @@ class TestOkrSandbagging(OkrCase):
                 objective = cls._make_objective(
                     cls.emp_employee, f"Easy {name}", cycle=cycle
                 )
-                objective.action_activate()
+                cls._activate(objective)
                 cls._checkin(objective.key_result_ids, 100, date=end)
                 cycle.action_start_grading()
                 cycle.action_close()

@@ -38,7 +38,7 @@ class TestOkrPerformance(OkrCase):
                     {"name": "B", "target_value": 5.0, "weight": 2},
                 ],
             )
-            objective.action_activate()
+            self._activate(objective)
             for key_result in objective.key_result_ids:
                 self._checkin(key_result, 2, user=self.user_employee)
             objectives |= objective

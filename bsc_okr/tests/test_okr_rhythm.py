@@ -66,7 +66,7 @@ class TestOkrRhythm(OkrCase):
     def test_portal_employees_get_a_mail(self):
         with freeze_time(IN_Q1):
             objective = self._make_objective(self.emp_portal, "Fewer rejects")
-            objective.action_activate()
+            self._activate(objective)
             self.env["okr.objective"]._cron_checkin_reminders()
         self.assertFalse(self._checkin_activities(objective))
         notified = self.env["mail.message"].search(
@@ -198,7 +198,7 @@ class TestOkrAutomaticSources(OkrCase):
                 }
             )
         )
-        objective.action_activate()
+        self._activate(objective)
         return key_result
 
     def test_live_key_result(self):
@@ -273,7 +273,7 @@ class TestOkrAutomaticSources(OkrCase):
                 }
             ],
         )
-        objective.action_activate()
+        self._activate(objective)
         key_result = objective.key_result_ids
         self.env["okr.key.result"]._cron_refresh_sources()
         self.assertFalse(key_result.checkin_ids, "the measure has no value yet")

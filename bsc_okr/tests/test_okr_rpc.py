@@ -34,7 +34,7 @@ class TestOkrRpc(OkrCase, HttpCase):
         cls.objective = cls._make_objective(
             cls.emp_employee, "Ship the app beta", cycle=cls.current
         )
-        cls.objective.action_activate()
+        cls._activate(cls.objective)
         cls.key_result = cls.objective.key_result_ids
         cls.api_key = (
             cls.env["res.users.apikeys"]

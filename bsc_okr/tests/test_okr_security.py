@@ -307,14 +307,16 @@ class TestOkrSecurity(OkrCase):
 
     def test_state_only_through_buttons(self):
         for user in (self.user_employee, self.user_okr_admin):
-            with self.assertRaisesRegex(UserError, "buttons"):
+            with self.assertRaisesRegex(UserError, "approval workflow"):
                 self.obj_employee.with_user(user).write({"state": "graded"})
         self.assertEqual(self.obj_employee.state, "active")
 
     def test_approval_by_manager_not_owner(self):
         draft = self._make_objective(self.emp_employee, "Needs approval")
         draft.with_user(self.user_employee).action_submit()
-        with self.assertRaises(AccessError):
+        self.assertEqual(draft.state, "submitted")
+        self.assertEqual(draft.approval_approver_user_ids, self.user_manager)
+        with self.assertRaisesRegex(UserError, "own request"):
             draft.with_user(self.user_employee).action_approve()
         with self.assertRaises(AccessError):
             draft.with_user(self.user_peer).action_approve()
@@ -332,17 +334,23 @@ class TestOkrSecurity(OkrCase):
                 "owner_id": self.emp_employee.id,
             }
         )
+        empty._approval_force_state("approved")
         with self.assertRaisesRegex(UserError, "key result"):
             empty.with_user(self.user_employee).action_activate()
+        self.assertEqual(empty.state, "approved")
 
     def test_wrong_transition(self):
-        with self.assertRaisesRegex(UserError, "cannot become"):
+        with self.assertRaisesRegex(UserError, "cannot be skipped"):
             self.obj_employee.with_user(self.user_employee).action_submit()
+        draft = self._make_objective(self.emp_employee, "Not approved yet")
+        with self.assertRaisesRegex(UserError, "cannot be skipped"):
+            draft.with_user(self.user_employee).action_activate()
+        self.assertEqual(draft.state, "draft")
 
     def test_portal_employee(self):
         portal = self.user_portal
         mine = self._make_objective(self.emp_portal, "Fewer rejects on line 2")
-        mine.action_activate()
+        self._activate(mine)
         self.assertSees(portal, "okr.objective", self.objectives | mine, mine)
         self._checkin(mine.key_result_ids, 30, user=portal)
         self.assertEqual(mine.key_result_ids.current_value, 30)

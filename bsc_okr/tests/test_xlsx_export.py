@@ -151,7 +151,9 @@ class TestXlsxExport(BscCase):
                     ],
                 }
             )
-        okrs.action_activate()
+        # Fixtures skip the approval workflow (draft -> approved -> active),
+        # the mixin's documented way for data set-up.
+        okrs._approval_force_state("active")
         cls.okr_public, cls.okr_private = okrs
         for okr, user, value, confidence in (
             (cls.okr_public, cls.user_peer, 50.0, 8.0),

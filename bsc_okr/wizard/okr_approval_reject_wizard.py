@@ -39,5 +39,8 @@ class OkrApprovalRejectWizard(models.TransientModel):
         record = self._get_record()
         if not record:
             raise UserError(self.env._("The document no longer exists."))
-        record.action_approval_reject(self.reason)
+        action = record.action_approval_reject(self.reason)
+        if isinstance(action, dict):
+            # the rejection ended the approver's access to the document
+            return action
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,94 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .okr_learning_plan import FINDING_STATES
+
+
+class OkrLearningFinding(models.Model):
+    """Something learned on a learning plan: a note with its attachments
+    (benchmarks, visit reports, articles, prototypes' photos).
+
+    Read by whoever reads the plan; added by its owner and participants
+    while the plan proposes, learns or presents.
+    """
+
+    _name = "okr.learning.finding"
+    _description = "Learning Finding"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one(
+        "okr.learning.plan",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    name = fields.Char(string="Finding", required=True)
+    kind = fields.Selection(
+        [
+            ("insight", "Insight"),
+            ("benchmark", "Benchmark"),
+            ("customer", "Customer Voice"),
+            ("idea", "Idea"),
+        ],
+        required=True,
+        default="insight",
+    )
+    note = fields.Html()
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    author_id = fields.Many2one(
+        "res.users",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.user,
+        ondelete="restrict",
+    )
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "okr_learning_finding_attachment_rel",
+        "finding_id",
+        "attachment_id",
+        string="Attachments",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not self.env.su:
+                # A finding is always authored by whoever adds it.
+                vals["author_id"] = self.env.uid
+        findings = super().create(vals_list)
+        findings._check_plan_open()
+        return findings
+
+    def write(self, vals):
+        if "author_id" in vals and not self.env.su:
+            raise UserError(self.env._("The author of a finding cannot change."))
+        self._check_plan_open()
+        result = super().write(vals)
+        if "plan_id" in vals:
+            self._check_plan_open()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_while_open(self):
+        self._check_plan_open()
+
+    def _check_plan_open(self):
+        if self.env.su:
+            return
+        for finding in self:
+            # The stage of the plan the user works on; read as superuser
+            # because the check also runs for participants' rights.
+            plan = finding.plan_id.sudo()
+            if plan.state not in FINDING_STATES:
+                raise UserError(
+                    self.env._(
+                        "The learning plan %(plan)s is %(state)s: its findings "
+                        "are closed.",
+                        plan=plan.display_name,
+                        state=plan._approval_state_label(plan.state),
+                    )
+                )
