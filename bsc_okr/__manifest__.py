@@ -81,6 +81,5 @@
         "demo/okr_learning_demo.xml",
         "demo/bsc_measure_learning_demo.xml",
         "demo/okr_checkin_learning_demo.xml",
-        "demo/okr_objective_portal_demo.xml",
     ],
 }

@@ -30,7 +30,7 @@ DEMO_LOGINS = [
     ("manager", "OKR manager, head of Production: approvals, team OKRs"),
     ("employee", "OKR user in Production, reports to manager"),
     ("hr", "HR officer + KPI appraisal: KPI sheets, never OKRs"),
-    ("portal", "quality inspector, portal access only: /my/okrs"),
+    ("portal", "factory employee with portal access only: /my/okrs"),
 ]
 RESULT_RE = re.compile(
     r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests"

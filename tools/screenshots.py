@@ -17,7 +17,7 @@ Pictures (``--only`` takes these names):
 - ``scorecard``: the scorecard's measures with targets, scores and status (ceo);
 - ``alignment``: the OKR alignment tree (ceo);
 - ``learning_pipeline``: the learning plans by stage (ceo);
-- ``portal_okrs``: the portal page /my/okrs on a 375 px phone (portal);
+- ``portal_my_okrs``: the portal page /my/okrs on a 375 px phone (portal);
 - ``strategy_map_zh_TW``: the strategy map with the admin's language set to
   Traditional Chinese (installs zh_TW in the database when it is missing and
   gives the admin back their language afterwards);
@@ -163,8 +163,8 @@ SHOTS = {
         width=2400,
         min_height=520,
     ),
-    "portal_okrs": Shot(
-        "portal_okrs",
+    "portal_my_okrs": Shot(
+        "portal_my_okrs",
         "portal",
         "/my/okrs",
         selector_js("main, #wrap", 1),
@@ -473,7 +473,7 @@ def run(opts):
                     continue
                 shot = SHOTS[name]
                 session = OdooSession(url, opts.db, shot.login)
-                if name == "portal_okrs":
+                if name == "portal_my_okrs":
                     check_portal_route(url, session)
                 if name == "strategy_map_zh_TW":
                     ensure_zh_tw(session)
