@@ -491,7 +491,14 @@ def run(opts):
                     take(browser, url, session, shot, out_dir, scorecard=scorecard)
                 else:
                     take(browser, url, session, shot, out_dir)
-            except (Failure, devctl.Failure, requests.RequestException) as error:
+            except (
+                Failure,
+                devctl.Failure,
+                requests.RequestException,
+                RuntimeError,  # a DevTools command refused
+                subprocess.SubprocessError,  # LibreOffice or pdftoppm
+                websocket.WebSocketException,
+            ) as error:
                 failed[name] = str(error)
                 devctl.say(f"{name}: FAILED: {error}")
     finally:
