@@ -25,3 +25,8 @@ bench:
 ## Regenerate bsc_okr/i18n/bsc_okr.pot from the code and merge it into the .po files
 pot:
 	$(PYTHON) tools/devctl.py pot
+
+## Regenerate the guide's pictures (docs/img/) from the demo database, with headless
+## Chromium; uses the Odoo on PORT, or starts one there (see tools/screenshots.py)
+screenshots:
+	$(PYTHON) tools/screenshots.py --db $(DB) --port $(PORT)

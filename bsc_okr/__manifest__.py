@@ -79,5 +79,7 @@
         "demo/bsc_demo.xml",
         "demo/okr_demo.xml",
         "demo/okr_learning_demo.xml",
+        "demo/bsc_measure_learning_demo.xml",
+        "demo/okr_checkin_learning_demo.xml",
     ],
 }
