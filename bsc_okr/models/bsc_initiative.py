@@ -75,6 +75,9 @@ class BscInitiative(models.Model):
         aggregator="avg",
         help="Weighted mean progress of the milestones (1.0 = all reached).",
     )
+    progress_percent = fields.Float(
+        compute="_compute_progress_percent", string="Progress (%)"
+    )
     origin = fields.Char(
         help="Where the initiative came from, e.g. the learning plan it was "
         "promoted from."
@@ -102,6 +105,12 @@ class BscInitiative(models.Model):
                 )
             else:
                 initiative.progress = 0.0
+
+    @api.depends("progress")
+    def _compute_progress_percent(self):
+        # the progressbar widget reads 0..100, the model keeps 0..1
+        for initiative in self:
+            initiative.progress_percent = initiative.progress * 100
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

@@ -40,6 +40,9 @@ class BscInitiativeMilestone(models.Model):
         store=True,
         help="From start to target (0.0-1.0), capped at 1.0.",
     )
+    progress_percent = fields.Float(
+        compute="_compute_progress_percent", string="Progress (%)"
+    )
 
     @api.depends("start_value", "target_value", "current_value")
     def _compute_progress(self):
@@ -60,6 +63,12 @@ class BscInitiativeMilestone(models.Model):
                 direction,
             )
             milestone.progress = min(max(progress or 0.0, 0.0), 1.0)
+
+    @api.depends("progress")
+    def _compute_progress_percent(self):
+        # the progressbar widget reads 0..100, the model keeps 0..1
+        for milestone in self:
+            milestone.progress_percent = milestone.progress * 100
 
     @api.constrains("start_value", "target_value")
     def _check_values(self):

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class HrDepartment(models.Model):
@@ -17,3 +18,35 @@ class HrDepartment(models.Model):
         "hold team or individual OKRs; an 'OKR only' department cannot hold a "
         "department scorecard.",
     )
+
+    @api.constrains("management_mode")
+    def _check_management_mode_scorecards(self):
+        """The mirror of bsc.scorecard's check: an 'OKR only' department holds
+        no department scorecard."""
+        okr_only = self.filtered(lambda d: d.management_mode == "okr")
+        if not okr_only:
+            return
+        # An integrity check, not a read: HR officers who manage departments
+        # may not read scorecards, and only names of the departments (which
+        # they can read) are reported back.
+        scorecards = (
+            self.env["bsc.scorecard"]
+            .sudo()
+            .search(
+                [
+                    ("department_id", "in", okr_only.ids),
+                    ("state", "!=", "archived"),
+                ]
+            )
+        )
+        if scorecards:
+            raise ValidationError(
+                self.env._(
+                    "The department %(department)s holds the scorecard "
+                    "%(scorecard)s, so it cannot be managed by OKRs only. "
+                    "Archive the scorecard or move it to another department "
+                    "first, or choose 'Balanced Scorecard and OKR'.",
+                    department=scorecards[:1].department_id.display_name,
+                    scorecard=scorecards[:1].display_name,
+                )
+            )

@@ -319,7 +319,7 @@ class BscScorecardXlsx(models.AbstractModel):
                 "position": currency.position,
                 "decimal_places": currency.decimal_places,
             },
-            "unit_suffixes": {"days": env._("days"), "hours": env._("h")},
+            "unit_suffixes": {"days": env._("days"), "hours": env._("hours")},
             "options": options,
             "periods": periods,
             "period_to": options["period_to"],

@@ -50,7 +50,8 @@ class TestBscScorecard(BscCase):
 
     def test_okr_only_department_refuses_scorecard(self):
         self.dept_sales.management_mode = "okr"
-        with self.assertRaisesRegex(ValidationError, "OKRs only"):
+        # assertRaises (unlike assertRaisesRegex) rolls the refused row back
+        with self.assertRaises(ValidationError) as refused:
             self.env["bsc.scorecard"].create(
                 {
                     "name": "Sales map",
@@ -58,6 +59,7 @@ class TestBscScorecard(BscCase):
                     "department_id": self.dept_sales.id,
                 }
             )
+        self.assertIn("OKRs only", str(refused.exception))
         self.dept_sales.management_mode = "bsc"
         card = self.env["bsc.scorecard"].create(
             {
@@ -68,6 +70,15 @@ class TestBscScorecard(BscCase):
             }
         )
         self.assertEqual(card.parent_id.child_ids, card)
+        # An archived scorecard does not hold its department back ...
+        card.action_archive_scorecard()
+        self.dept_sales.management_mode = "okr"
+        self.dept_sales.management_mode = "bsc"
+        # ... but a live one does: the department cannot turn 'OKR only'.
+        card.action_reset_to_draft()
+        with self.assertRaises(ValidationError) as refused:
+            self.dept_sales.management_mode = "okr"
+        self.assertIn("cannot be managed by OKRs only", str(refused.exception))
 
     def test_cascade_cannot_loop(self):
         child = self.env["bsc.scorecard"].create(

@@ -171,6 +171,9 @@ class TestBscSecurity(BscCase):
         milestone = self.initiative.milestone_ids
         milestone.with_user(self.user_employee).current_value = 4
         self.assertEqual(self.initiative.progress, 0.4)
+        # the progress bars show percent, not the 0..1 fraction
+        self.assertEqual(self.initiative.progress_percent, 40)
+        self.assertEqual(milestone.progress_percent, 40)
         with self.assertRaises(AccessError):
             milestone.with_user(self.user_employee).target_value = 5
         with self.assertRaises(AccessError):
