@@ -27,7 +27,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 TITLE_MAX = 256
 TEXT_MAX = 10000
 NUMBER_MAX = 1e12
-ITEMS_PER_PAGE = 20
+ITEMS_PER_PAGE = 80
 #: Where a decision leads: the approver may lose access to what they decided.
 TEAM_URL = "/my/okrs/team"
 #: Form fields every POST may carry besides its whitelist.
@@ -295,7 +295,10 @@ class OkrPortal(CustomerPortal):
             limit=1,
         )
         return cycle or Cycle.search(
-            [("state", "in", ("running", "grading", "planning"))],
+            [
+                ("state", "in", ("running", "grading", "planning")),
+                ("cycle_type", "!=", "month"),
+            ],
             order="date_start desc",
             limit=1,
         )
