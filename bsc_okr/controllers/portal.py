@@ -496,6 +496,15 @@ class OkrPortal(CustomerPortal):
             vals["weight"] = weight
         return vals, errors
 
+    @staticmethod
+    def _okr_kr_row_filled(post, prefix):
+        """A key result row of a new-objective form counts once the user
+        typed a name, target or unit (start and weight come prefilled)."""
+        return any(
+            (post.get(prefix + name) or "").strip()
+            for name in ("name", "target_value", "unit")
+        )
+
     OBJECTIVE_FIELDS = ("name", "description", "okr_type")
     KR_FIELDS = ("name", "unit", "start_value", "target_value", "weight")
 
@@ -529,9 +538,7 @@ class OkrPortal(CustomerPortal):
         kr_commands = []
         for index in (1, 2, 3):
             prefix = f"kr{index}_"
-            if not any(
-                (post.get(prefix + name) or "").strip() for name in self.KR_FIELDS
-            ):
+            if not self._okr_kr_row_filled(post, prefix):
                 continue
             kr_vals, kr_errors = self._okr_kr_vals(post, prefix)
             errors.update({prefix + k: v for k, v in kr_errors.items()})
@@ -1113,7 +1120,7 @@ class OkrPortal(CustomerPortal):
         kr_commands = []
         for index in (1, 2, 3):
             prefix = f"kr{index}_"
-            if not any((post.get(prefix + n) or "").strip() for n in self.KR_FIELDS):
+            if not self._okr_kr_row_filled(post, prefix):
                 continue
             kr_vals, kr_errors = self._okr_kr_vals(post, prefix)
             errors.update({prefix + k: v for k, v in kr_errors.items()})

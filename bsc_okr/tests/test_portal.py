@@ -399,6 +399,9 @@ class TestPortalFlows(PortalCase):
                 "kr2_name": "Checks per shift",
                 "kr2_start_value": "0",
                 "kr2_target_value": "3",
+                # The third row untouched: only its prefilled start and weight.
+                "kr3_start_value": "0",
+                "kr3_weight": "1",
             },
         )
         self.assertIn("Your objective was created.", response.text)
