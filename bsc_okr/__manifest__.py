@@ -82,5 +82,6 @@
         "demo/bsc_demo.xml",
         "demo/okr_demo.xml",
         "demo/okr_learning_demo.xml",
+        "demo/okr_portal_demo.xml",
     ],
 }

@@ -237,8 +237,10 @@ class OkrPortal(CustomerPortal):
                     ("objective_state", "=", "active"),
                     ("cycle_id.state", "=", "running"),
                     "|",
+                    "|",
                     ("owner_user_id", "=", uid),
                     ("objective_id.owner_user_id", "=", uid),
+                    ("contributor_ids", "in", self._okr_my_employee_ids()),
                     "|",
                     ("last_checkin_date", "=", False),
                     ("last_checkin_date", "<", week_start),
@@ -257,9 +259,12 @@ class OkrPortal(CustomerPortal):
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        if {"okr_count", "okr_checkin_due_count", "okr_learning_plan_count"} & set(
-            counters
-        ):
+        if {
+            "okr_count",
+            "okr_checkin_due_count",
+            "okr_learning_plan_count",
+            "okr_approval_count",
+        } & set(counters):
             okr_counters = self._prepare_okr_home_counters()
             values.update({k: v for k, v in okr_counters.items() if k in counters})
         return values
@@ -277,6 +282,23 @@ class OkrPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # /my/okrs
     # ------------------------------------------------------------------
+    def _okr_my_employee_ids(self):
+        # The user's own employees (ids only), to match contributors and
+        # participants without searching hr.employee, which portal users
+        # cannot read.
+        return request.env.user.sudo().employee_ids.ids
+
+    def _okr_contributions(self):
+        """Running key results of others' objectives the user contributes to."""
+        return request.env["okr.key.result"].search(
+            [
+                ("contributor_ids", "in", self._okr_my_employee_ids()),
+                ("owner_user_id", "!=", request.env.uid),
+                ("objective_state", "=", "active"),
+                ("cycle_id.state", "in", ("running", "grading")),
+            ]
+        )
+
     def _okr_my_domain(self):
         return [("owner_user_id", "=", request.env.uid), ("is_learning", "=", False)]
 
@@ -331,7 +353,7 @@ class OkrPortal(CustomerPortal):
         return domain
 
     def _prepare_okr_list_values(
-        self, page=1, cycle=None, search=None, sortby=None, groupby=None, **kw
+        self, page=1, cycle=None, search=None, sortby=None, groupby=None, extra=None
     ):
         env = request.env
         Objective = env["okr.objective"]
@@ -400,8 +422,19 @@ class OkrPortal(CustomerPortal):
                 groups[-1]["objectives"].append(objective)
         else:
             groups = [{"state": False, "label": False, "objectives": list(objectives)}]
+        contributions = self._okr_contributions()
         return self._okr_common_values(
             "okr_list",
+            contributions=contributions,
+            contribution_objectives={
+                p.id: p.name
+                for p in env["okr.objective.public"].search(
+                    [("id", "in", contributions.objective_id.ids)]
+                )
+            },
+            can_checkin_ids=set(contributions._okr_filter_can_checkin().ids),
+            charts={},
+            checkins_by_kr={},
             objectives=objectives,
             groups=groups,
             last_checkins=last_checkins,
@@ -415,6 +448,7 @@ class OkrPortal(CustomerPortal):
             groupby=groupby,
             groupbys=groupbys,
             total=total,
+            **(extra or {}),
         )
 
     @route(
@@ -427,7 +461,13 @@ class OkrPortal(CustomerPortal):
     def portal_my_okrs(self, page=1, **kw):
         if not self._okr_portal_enabled():
             raise NotFound()
-        values = self._prepare_okr_list_values(page=page, **kw)
+        values = self._prepare_okr_list_values(
+            page=page,
+            cycle=kw.get("cycle"),
+            search=kw.get("search"),
+            sortby=kw.get("sortby"),
+            groupby=kw.get("groupby"),
+        )
         values.update(self._okr_page_messages(kw))
         return request.render("bsc_okr.portal_my_okrs", values)
 
@@ -897,10 +937,21 @@ class OkrPortal(CustomerPortal):
     def portal_okr_checkin(self, kr_id, **post):
         key_result = self._okr_get("okr.key.result", kr_id)
         objective = key_result.objective_id
-        plan = objective.learning_plan_id if objective.is_learning else None
+        # Contributors read the key result, not always its objective: they
+        # check in from their list of contributions.
+        readable = objective.has_access("read")
+        plan = None
+        if readable and objective.is_learning:
+            plan = objective.learning_plan_id
+            plan = plan if plan.has_access("read") else None
         ignored = self._okr_ignored_fields(post, self.CHECKIN_FIELDS)
         vals, errors = self._okr_checkin_vals(post)
-        back = f"/my/learning-plans/{plan.id}" if plan else f"/my/okrs/{objective.id}"
+        if plan:
+            back = f"/my/learning-plans/{plan.id}"
+        elif readable:
+            back = f"/my/okrs/{objective.id}"
+        else:
+            back = "/my/okrs"
         if not errors:
 
             def apply():
@@ -918,7 +969,11 @@ class OkrPortal(CustomerPortal):
             values["ignored_message"] = self._okr_ignored_message()
         if plan:
             return self._okr_render_plan(plan, **values)
-        return self._okr_render_detail(objective, **values)
+        if readable:
+            return self._okr_render_detail(objective, **values)
+        return request.render(
+            "bsc_okr.portal_my_okrs", self._prepare_okr_list_values(extra=values)
+        )
 
     # ------------------------------------------------------------------
     # Team and company
@@ -1008,9 +1063,7 @@ class OkrPortal(CustomerPortal):
     # ------------------------------------------------------------------
     def _okr_plan_domain(self):
         user = request.env.user
-        # The user's own employees, to match participants without searching
-        # hr.employee (which portal users cannot read).
-        mine = user.sudo().employee_ids.ids
+        mine = self._okr_my_employee_ids()
         return [
             "|",
             ("owner_user_id", "=", user.id),
@@ -1181,8 +1234,12 @@ class OkrPortal(CustomerPortal):
             and (
                 plan.owner_user_id == env.user
                 or bool(
-                    set(plan.sudo().participant_ids.ids)
-                    & set(env.user.sudo().employee_ids.ids)
+                    env["okr.learning.plan"].search_count(
+                        [
+                            ("id", "=", plan.id),
+                            ("participant_ids", "in", self._okr_my_employee_ids()),
+                        ]
+                    )
                 )
             ),
             state_labels=dict(plan._fields["state"]._description_selection(env)),

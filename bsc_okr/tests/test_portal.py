@@ -7,13 +7,17 @@ the peer is a colleague in Sales; a second portal worker (t_portal2) is
 "a portal user of another employee"; t_hr is KPI appraisal + HR officer.
 """
 
+import ast
+import inspect
 import re
+import textwrap
 import uuid
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..controllers import portal as portal_controller
 from .learning_common import LearningCase
 
 SCRIPT = "<script>alert('x')</script>"
@@ -283,6 +287,76 @@ class TestPortalSafety(PortalCase):
         listing = self.get("/my/okrs")
         self.assertNotIn(SCRIPT, listing.text)
 
+    def test_every_post_route_refuses_others(self):
+        """Another person's objective, key result or plan id in any form
+        URL: 404, none of its data, nothing changed."""
+        plan = self.make_plan(name="Secret smart toy plan")
+        self.draft._approval_force_state("approved")  # an objective to move
+        obj, kr = self.obj_employee, self.kr_employee
+        routes = [
+            f"/my/okrs/{obj.id}/edit",
+            f"/my/okrs/{obj.id}/key-results/new",
+            f"/my/okrs/{obj.id}/key-results/{kr.id}/edit",
+            f"/my/okrs/{obj.id}/key-results/{kr.id}/delete",
+            f"/my/okrs/{obj.id}/submit",
+            f"/my/okrs/{obj.id}/withdraw",
+            f"/my/okrs/{self.draft.id}/activate",
+            f"/my/okrs/{obj.id}/approve",
+            f"/my/okrs/{obj.id}/reject",
+            f"/my/key-results/{kr.id}/checkin",
+            f"/my/learning-plans/{plan.id}/findings",
+            f"/my/learning-plans/{plan.id}/request",
+            f"/my/learning-plans/{plan.id}/approve",
+            f"/my/learning-plans/{plan.id}/reject",
+        ]
+        data = {
+            "name": "Hijacked",
+            "start_value": "0",
+            "target_value": "5",
+            "value": "50",
+            "confidence": "5",
+            "reason": "No",
+            "to_state": "learn",
+        }
+        for user in (self.user_peer, self.user_portal2, self.user_hr):
+            self.login(user)
+            for url in routes:
+                response = self.post(url, data)
+                self.assertEqual(response.status_code, 404, (user.login, url))
+                self.assertNoData(response, "Halve changeover", "Secret smart toy")
+        self.env.invalidate_all()
+        self.assertEqual(obj.name, "Halve changeover time")
+        self.assertEqual(len(obj.key_result_ids), 1)
+        self.assertFalse(kr.checkin_ids)
+        self.assertEqual(self.draft.state, "approved")
+        self.assertEqual(plan.state, "propose")
+        self.assertFalse(plan.finding_ids)
+        # A public visitor is sent to the login page for every one of them.
+        self.authenticate(None, None)
+        for url in routes:
+            response = self.url_open(url, data=data, allow_redirects=False)
+            self.assertIn(response.status_code, (302, 303, 400), url)
+        self.assertFalse(kr.checkin_ids)
+
+    def test_no_sudo_before_the_access_check(self):
+        """Source audit of the controller: in every route, sudo() only comes
+        after _okr_get (i.e. _document_check_access), or goes through a
+        helper that reads the user's own employee ids; and no route passes
+        an access token to _document_check_access."""
+        source = textwrap.dedent(inspect.getsource(portal_controller.OkrPortal))
+        tree = ast.parse(source)
+        allowed_helpers = {"_okr_my_employee_ids", "_okr_portal_wizard_user"}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            body = ast.get_source_segment(source, node)
+            self.assertNotIn("access_token", body.split('"""')[-1], node.name)
+            if "sudo()" not in body or node.name in allowed_helpers:
+                continue
+            check = body.find("self._okr_get(")
+            self.assertNotEqual(check, -1, f"{node.name} uses sudo() unchecked")
+            self.assertLess(check, body.find("sudo()"), node.name)
+
     def test_no_access_token_fallback(self):
         self.login(self.user_peer)
         response = self.get(f"/my/okrs/{self.obj_employee.id}?access_token=anything")
@@ -435,6 +509,24 @@ class TestPortalFlows(PortalCase):
         self.assertEqual(kr.current_value, 2)
         self.assertIn("Night shift too", response.text)
         self.assertIn("o_okr_chart", response.text)
+
+    def test_contributor_checks_in_from_the_list(self):
+        self.kr_production.contributor_ids = [Command.link(self.emp_portal.id)]
+        self.login(self.user_portal)
+        listing = self.get("/my/okrs")
+        self.assertIn("Key results I contribute to", listing.text)
+        self.assertIn(self.kr_production.name, listing.text)
+        # The objective itself stays closed to a contributor.
+        response = self.get(f"/my/okrs/{self.obj_production.id}")
+        self.assertEqual(response.status_code, 404)
+        url = f"/my/key-results/{self.kr_production.id}/checkin"
+        response = self.post(url, {"value": "many", "confidence": "5"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("must be a number", response.text)
+        self.assertIn('value="many"', response.text)
+        response = self.post(url, {"value": "20", "confidence": "5"})
+        self.assertIn("Your check-in was saved.", response.text)
+        self.assertEqual(self.kr_production.current_value, 20)
 
     def test_manager_rejects_with_reason(self):
         self.draft.with_user(self.user_employee).action_submit()
