@@ -1220,6 +1220,7 @@ class OkrPortal(CustomerPortal):
         values = self._okr_common_values(
             "learning_detail",
             plan=plan,
+            finding_files=self._okr_finding_attachments(plan.finding_ids),
             goal=goal,
             key_results=key_results,
             checkins_by_kr=by_kr,
@@ -1304,6 +1305,61 @@ class OkrPortal(CustomerPortal):
             "upload": upload,
         }, errors
 
+    def _okr_attach_to_finding(self, finding, filename, data):
+        """Attach a file to a finding the user just wrote.
+
+        Odoo lets only internal users create attachments; portal employees
+        attach theirs here: after the explicit check that the user may write
+        the finding, the attachment is created and linked as superuser (like
+        Odoo's own portal chatter does).
+        """
+        finding.check_access("write")
+        attachment = (
+            request.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": filename[:TITLE_MAX],
+                    "raw": data,
+                    "res_model": "okr.learning.finding",
+                    "res_id": finding.id,
+                }
+            )
+        )
+        finding.sudo().attachment_ids = [Command.link(attachment.id)]
+
+    def _okr_finding_attachments(self, findings):
+        """{finding id: [(name, download url)]} for findings the user reads.
+
+        Portal users may not read ir.attachment at all: after the explicit
+        read check on the findings, their files are listed as superuser and
+        served through /web/content with the attachment's access token
+        (checked in constant time by Odoo), which opens that file only.
+        """
+        findings.check_access("read")
+        attachments = (
+            request.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "okr.learning.finding"),
+                    ("res_id", "in", findings.ids),
+                ],
+                order="id",
+            )
+        )
+        files = {finding.id: [] for finding in findings}
+        for attachment in attachments:
+            token = attachment.access_token or attachment.generate_access_token()[0]
+            files[attachment.res_id].append(
+                (
+                    attachment.name,
+                    f"/web/content/{attachment.id}?"
+                    + url_encode({"access_token": token, "download": "true"}),
+                )
+            )
+        return files
+
     @route(
         "/my/learning-plans/<int:plan_id>/findings",
         type="http",
@@ -1321,15 +1377,7 @@ class OkrPortal(CustomerPortal):
                 data = upload.read()
                 if len(data) > 10 * 1024 * 1024:
                     raise UserError(request.env._("Attach files of at most 10 MB."))
-                attachment = request.env["ir.attachment"].create(
-                    {
-                        "name": upload.filename[:TITLE_MAX],
-                        "raw": data,
-                        "res_model": "okr.learning.finding",
-                        "res_id": finding.id,
-                    }
-                )
-                finding.attachment_ids = [Command.link(attachment.id)]
+                self._okr_attach_to_finding(finding, upload.filename, data)
 
         return self._okr_post_on_plan(
             plan_id,
