@@ -721,6 +721,16 @@ class TestPortalTours(PortalCase):
 
 
 @tagged("post_install", "-at_install")
+class TestPortalMobile(PortalCase):
+    browser_size = "375x812"
+    touch_enabled = True
+
+    def test_tour_phone_width(self):
+        self._checkin(self.kr_portal, 30, user=self.user_portal, comment="x" * 300)
+        self.start_tour("/my/okrs", "bsc_okr_portal_mobile_tour", login="t_portal")
+
+
+@tagged("post_install", "-at_install")
 class TestPortalGrantAccess(LearningCase):
     def test_grant_and_revoke(self):
         worker = self.env["hr.employee"].create(

@@ -163,3 +163,37 @@ tours.add("bsc_okr_portal_learning_tour", {
         },
     ],
 });
+
+// Run in a 375 px wide browser: no page of the core flow scrolls sideways.
+function assertNoSidewaysScroll() {
+    const width = document.documentElement.scrollWidth;
+    if (width > window.innerWidth) {
+        throw new Error(`The page is ${width}px wide on a ${window.innerWidth}px screen`);
+    }
+}
+
+tours.add("bsc_okr_portal_mobile_tour", {
+    steps: () => [
+        {
+            content: "My OKRs fits the phone",
+            trigger: ".o_okr_portal_list .o_okr_title",
+            run() {
+                assertNoSidewaysScroll();
+                this.anchor.click();
+            },
+        },
+        {
+            content: "The objective fits the phone",
+            trigger: ".o_okr_portal_detail details.o_okr_checkin summary",
+            run() {
+                assertNoSidewaysScroll();
+                this.anchor.click();
+            },
+        },
+        {
+            content: "So does the open check-in form",
+            trigger: ".o_okr_checkin_form input[name=value]",
+            run: assertNoSidewaysScroll,
+        },
+    ],
+});
