@@ -105,8 +105,9 @@ class OkrPortal(CustomerPortal):
     def _okr_apply_once(self, post, apply):
         """Run ``apply()`` (which returns the URL to go to) once per form.
 
-        Returns ``(url, None)`` on success or for a form sent again (then
-        the URL of the first result), ``(None, message)`` when the change
+        Returns ``(url, None)`` on success, ``(url, "duplicate")`` for a
+        form sent again (the URL of the first result), ``(None, message)``
+        when the change
         was refused: nothing of it was written (savepoint) and the message
         is shown on the form, which keeps the user's input.
         """
@@ -124,7 +125,7 @@ class OkrPortal(CustomerPortal):
                 url = apply()
                 Submission._set_target(key, url)
                 return url, None
-        except AccessError:
+        except (AccessError, MissingError):
             request.env.invalidate_all()
             return None, request.env._(
                 "You are not allowed to make this change. Nothing was saved."
@@ -135,7 +136,7 @@ class OkrPortal(CustomerPortal):
 
     def _okr_text(self, post, name, label, required=False, max_length=TITLE_MAX):
         """A stripped text field of the form, or an error message."""
-        value = (post.get(name) or "").strip()
+        value = self._okr_raw(post, name)
         if required and not value:
             return value, request.env._(
                 "%(field)s is required.",
@@ -150,8 +151,15 @@ class OkrPortal(CustomerPortal):
             )
         return value, None
 
+    @staticmethod
+    def _okr_raw(post, name):
+        """The stripped text a form sent for ``name`` ("" for a file or
+        nothing): a crafted form never reaches str methods with another type."""
+        value = post.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
     def _okr_number(self, post, name, label, required=True):
-        raw = (post.get(name) or "").strip()
+        raw = self._okr_raw(post, name)
         if not raw:
             if required:
                 return None, request.env._("%(field)s is required.", field=label)
@@ -168,7 +176,7 @@ class OkrPortal(CustomerPortal):
         return number, None
 
     def _okr_confidence(self, post, name="confidence"):
-        raw = (post.get(name) or "").strip()
+        raw = self._okr_raw(post, name)
         try:
             value = int(raw)
         except ValueError:
@@ -541,7 +549,7 @@ class OkrPortal(CustomerPortal):
         """A key result row of a new-objective form counts once the user
         typed a name, target or unit (start and weight come prefilled)."""
         return any(
-            (post.get(prefix + name) or "").strip()
+            OkrPortal._okr_raw(post, prefix + name)
             for name in ("name", "target_value", "unit")
         )
 
@@ -570,7 +578,9 @@ class OkrPortal(CustomerPortal):
         ignored = self._okr_ignored_fields(post, self._okr_new_allowed())
         vals, errors = self._okr_objective_vals(post)
         try:
-            cycle = cycles.filtered(lambda c: c.id == int(post.get("cycle_id") or 0))
+            cycle = cycles.filtered(
+                lambda c: c.id == int(self._okr_raw(post, "cycle_id") or 0)
+            )
         except ValueError:
             cycle = env["okr.cycle"]
         if not cycle:
@@ -1159,7 +1169,9 @@ class OkrPortal(CustomerPortal):
 
         def pick(records, field):
             try:
-                return records.filtered(lambda r: r.id == int(post.get(field) or 0))
+                return records.filtered(
+                    lambda r: r.id == int(self._okr_raw(post, field) or 0)
+                )
             except ValueError:
                 return records.browse()
 

@@ -445,6 +445,23 @@ class TestPortalBadInput(PortalCase):
         self.assertIn("is closed", response.text)
         self.assertFalse(self.kr_employee.checkin_ids)
 
+    def test_crafted_form_values(self):
+        """Files or odd values where text is expected: a message, no 500."""
+        self.login(self.user_employee)
+        response = self.post(
+            "/my/okrs/new",
+            {"name": "Crafted", "okr_type": "heroic", "kr1_name": "KR"},
+            files={
+                "cycle_id": ("c.txt", b"1", "text/plain"),
+                "kr1_target_value": ("t.txt", b"5", "text/plain"),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Choose a cycle that is open.", response.text)
+        self.assertIn("Choose committed or aspirational.", response.text)
+        self.assertIn("Target is required.", response.text)
+        self.assertFalse(self.env["okr.objective"].search([("name", "=", "Crafted")]))
+
     def test_double_submit_applies_once(self):
         self.login(self.user_employee)
         key = uuid.uuid4().hex
