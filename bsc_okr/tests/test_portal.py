@@ -428,6 +428,18 @@ class TestPortalBadInput(PortalCase):
             self.assertIn("my words", response.text)
         self.assertFalse(self.kr_employee.checkin_ids)
 
+    def test_checkin_on_a_readable_key_result_of_someone_else(self):
+        """The manager reads the employee's key result but may not check in:
+        a message on the page, nothing written."""
+        self.login(self.user_manager)
+        response = self.post(
+            f"/my/key-results/{self.kr_employee.id}/checkin",
+            {"value": "10", "confidence": "5"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("You are not allowed to make this change.", response.text)
+        self.assertFalse(self.kr_employee.checkin_ids)
+
     def test_checkin_on_closed_cycle_or_draft(self):
         self.login(self.user_employee)
         response = self.post(
