@@ -61,6 +61,9 @@
         "views/okr_learning_stage_report_views.xml",
         "views/bsc_initiative_learning_views.xml",
         "wizard/okr_learning_promote_wizard_views.xml",
+        "views/okr_portal_templates.xml",
+        "views/okr_learning_portal_templates.xml",
+        "views/hr_employee_portal_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -81,5 +84,6 @@
         "demo/okr_learning_demo.xml",
         "demo/bsc_measure_learning_demo.xml",
         "demo/okr_checkin_learning_demo.xml",
+        "demo/okr_portal_demo.xml",
     ],
 }
