@@ -61,6 +61,12 @@
         "views/okr_learning_stage_report_views.xml",
         "views/bsc_initiative_learning_views.xml",
         "wizard/okr_learning_promote_wizard_views.xml",
+        "security/bsc_kpi_security.xml",
+        "views/bsc_appraisal_period_views.xml",
+        "views/bsc_kpi_definition_views.xml",
+        "views/bsc_kpi_sheet_views.xml",
+        "views/bsc_kpi_assignment_views.xml",
+        "views/bsc_kpi_portal_templates.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -79,5 +85,6 @@
         "demo/bsc_demo.xml",
         "demo/okr_demo.xml",
         "demo/okr_learning_demo.xml",
+        "demo/bsc_kpi_demo.xml",
     ],
 }
