@@ -47,9 +47,7 @@ class KpiSheetPortal(CustomerPortal):
         pager = portal_pager(
             url="/my/kpi", total=count, page=page, step=self._kpi_page_size
         )
-        sheets = Sheet.search(
-            domain, limit=self._kpi_page_size, offset=pager["offset"]
-        )
+        sheets = Sheet.search(domain, limit=self._kpi_page_size, offset=pager["offset"])
         values = self._prepare_portal_layout_values()
         values.update(
             {

@@ -38,24 +38,20 @@ class BscKpiSheet(models.Model):
         index=True,
         ondelete="restrict",
     )
-    company_id = fields.Many2one(
-        related="period_id.company_id", store=True, index=True
-    )
+    company_id = fields.Many2one(related="period_id.company_id", store=True, index=True)
     department_id = fields.Many2one(
         "hr.department",
         compute="_compute_org",
         store=True,
         readonly=False,
-        help="The employee's department when the sheet was made (pivots "
-        "group by it).",
+        help="The employee's department when the sheet was made (pivots group by it).",
     )
     manager_id = fields.Many2one(
         "hr.employee",
         compute="_compute_org",
         store=True,
         readonly=False,
-        help="Who enters the actuals: the employee's manager when the sheet "
-        "was made.",
+        help="Who enters the actuals: the employee's manager when the sheet was made.",
     )
     assignment_ids = fields.One2many(
         "bsc.kpi.assignment", "sheet_id", string="KPI Assignments"

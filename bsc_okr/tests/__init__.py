@@ -36,3 +36,5 @@ from . import test_xlsx_export
 from . import test_i18n_coverage
 from . import test_i18n_zh_tw
 from . import test_kpi_appraisal
+from . import test_security_appraisal_wall
+from . import test_security_doc

@@ -1,11 +1,11 @@
 """KPI appraisal fixtures on top of the BSC fixtures.
 
-    period "H1 2026" (open) in Test Toys Ltd
-    KPI "On-time orders" (individual, higher is better, 80 -> 95 %)
-    sheet_employee  Employee (Production, reports to Manager): the KPI
-                    (weight 2) and the measure "Defect-free rate" (weight 1)
-    sheet_peer      Peer (Sales): the KPI
-    sheet_manager   Manager: the measure "Line uptime"
+period "H1 2026" (open) in Test Toys Ltd
+KPI "On-time orders" (individual, higher is better, 80 -> 95 %)
+sheet_employee  Employee (Production, reports to Manager): the KPI
+                (weight 2) and the measure "Defect-free rate" (weight 1)
+sheet_peer      Peer (Sales): the KPI
+sheet_manager   Manager: the measure "Line uptime"
 """
 
 from .bsc_common import BscCase
@@ -36,7 +36,9 @@ class KpiCase(BscCase):
             cls.emp_employee,
             [("definition", cls.kpi_on_time, 2), ("measure", cls.measure_own, 1)],
         )
-        cls.sheet_peer = cls.make_sheet(cls.emp_peer, [("definition", cls.kpi_on_time, 1)])
+        cls.sheet_peer = cls.make_sheet(
+            cls.emp_peer, [("definition", cls.kpi_on_time, 1)]
+        )
         cls.sheet_manager = cls.make_sheet(
             cls.emp_manager, [("measure", cls.measure_manager, 1)]
         )
