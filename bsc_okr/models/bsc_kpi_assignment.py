@@ -144,6 +144,12 @@ class BscKpiAssignment(models.Model):
         "and weights).",
     )
 
+    user_can_enter_actual = fields.Boolean(
+        compute="_compute_user_is_appraisal",
+        help="Technical: the reader may enter the actual (HR, or someone "
+        "else's KPI; the record rules decide whose).",
+    )
+
     _sql_constraints = [
         (
             "weight_positive",
@@ -219,6 +225,10 @@ class BscKpiAssignment(models.Model):
         value = self.env.user.has_group("bsc_okr.group_kpi_appraisal")
         for line in self:
             line.user_is_appraisal = value
+            # A screen hint only: the record rules decide.
+            line.user_can_enter_actual = value or (
+                line.employee_id.user_id != self.env.user
+            )
 
     @api.constrains("measure_id")
     def _check_measure_appraisable(self):

@@ -107,6 +107,12 @@ class TestKpiAppraisal(KpiCase):
         )
         with self.assertRaises(AccessError):
             self.line_kpi.with_user(self.user_employee).write({"actual": 100})
+        self.assertFalse(
+            self.line_kpi.with_user(self.user_employee).user_can_enter_actual
+        )
+        self.assertTrue(
+            self.line_kpi.with_user(self.user_manager).user_can_enter_actual
+        )
         with self.assertRaises(AccessError):
             self.sheet_peer.with_user(self.user_employee).read(["score"])
         with self.assertRaises(AccessError):

@@ -281,10 +281,9 @@ def _op_export_data(Model, targets, conf):
         rows = record.export_data(own)
         try:
             with record.env.cr.savepoint():
-                rows = record.export_data([*own, *fields])
+                return record.export_data([*own, *fields])
         except AccessError:
-            pass
-        return rows
+            return rows  # a relation refused: the record's own row stands
 
     return _per_record(Model, targets, export)
 
