@@ -95,16 +95,32 @@ class BscKpiAssignment(models.Model):
         required=True,
     )
     baseline = fields.Float(
-        compute="_compute_from_source", store=True, readonly=False, precompute=True
+        compute="_compute_from_source",
+        store=True,
+        readonly=False,
+        precompute=True,
+        aggregator=None,
     )
     range_min = fields.Float(
-        compute="_compute_from_source", store=True, readonly=False, precompute=True
+        compute="_compute_from_source",
+        store=True,
+        readonly=False,
+        precompute=True,
+        aggregator=None,
     )
     range_max = fields.Float(
-        compute="_compute_from_source", store=True, readonly=False, precompute=True
+        compute="_compute_from_source",
+        store=True,
+        readonly=False,
+        precompute=True,
+        aggregator=None,
     )
     target = fields.Float(
-        compute="_compute_from_source", store=True, readonly=False, precompute=True
+        compute="_compute_from_source",
+        store=True,
+        readonly=False,
+        precompute=True,
+        aggregator=None,
     )
     weight = fields.Float(default=1.0, aggregator="sum")
     actual = fields.Float(aggregator="avg")
