@@ -64,6 +64,12 @@
         "views/okr_portal_templates.xml",
         "views/okr_learning_portal_templates.xml",
         "views/hr_employee_portal_views.xml",
+        "security/bsc_kpi_security.xml",
+        "views/bsc_appraisal_period_views.xml",
+        "views/bsc_kpi_definition_views.xml",
+        "views/bsc_kpi_sheet_views.xml",
+        "views/bsc_kpi_assignment_views.xml",
+        "views/bsc_kpi_portal_templates.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -85,5 +91,6 @@
         "demo/bsc_measure_learning_demo.xml",
         "demo/okr_checkin_learning_demo.xml",
         "demo/okr_portal_demo.xml",
+        "demo/bsc_kpi_demo.xml",
     ],
 }

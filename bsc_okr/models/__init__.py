@@ -39,3 +39,7 @@ from . import okr_learning_stage_report
 from . import okr_objective_learning
 from . import bsc_initiative_learning
 from . import okr_portal_submission
+from . import bsc_appraisal_period
+from . import bsc_kpi_definition
+from . import bsc_kpi_sheet
+from . import bsc_kpi_assignment

@@ -19,11 +19,16 @@ class BscInitiative(models.Model):
         copy=False,
         index=True,
         ondelete="set null",
+        # The appraisal wall: a Many2one's display name is read as superuser
+        # by web_read, so the plan's title would reach appraisal staff who
+        # may not read the plan. Hidden from them, like every OKR field.
+        groups="!bsc_okr.group_kpi_appraisal",
         help="The learning plan this initiative was promoted from.",
     )
     learning_decision = fields.Selection(
         related="learning_plan_id.decision",
         string="Learning Decision",
+        groups="!bsc_okr.group_kpi_appraisal",
         help="Adopted or piloted by the executives.",
     )
 
