@@ -113,6 +113,8 @@ NOT_PERSONAL = {
     "okr.learning.decision": "made in the decide stage only; follows the plan's "
     "rules (covered by the plan rows)",
     "okr.learning.vote": "each user reads their own votes",
+    "okr.portal.submission": "technical keys of portal forms sent (no OKR "
+    "content); only administrators have an ACL line",
 }
 
 #: Operations on the attacked model itself.
