@@ -57,11 +57,23 @@ SCALES = {
 BENCH_PORT = 8073
 
 
-def addons_path():
-    sys.path.insert(0, str(REPO / "tools"))
-    import devctl  # noqa: PLC0415  (tools/ is not a package)
+_ADDONS_PATH = []
 
-    return devctl.addons_path()
+
+def addons_path():
+    """The addons path of ``make run``/``make test``, computed once.
+
+    Computed before Odoo's configuration is parsed in this process (which
+    appends the data directory's addons folder, absent here).
+    """
+    if not _ADDONS_PATH:
+        sys.path.insert(0, str(REPO / "tools"))
+        import devctl  # noqa: PLC0415  (tools/ is not a package)
+
+        _ADDONS_PATH.append(
+            ",".join(p for p in devctl.addons_path().split(",") if Path(p).is_dir())
+        )
+    return _ADDONS_PATH[0]
 
 
 def odoo_cmd(*args):
