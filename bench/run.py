@@ -65,7 +65,24 @@ def build(dbname, scale_name, reuse):
     """Install bsc_okr (no demo) into a new database and generate the data."""
     if db_exists(dbname):
         if reuse and db_scale(dbname) == scale_name:
-            say(f"reusing {dbname} (already generated at scale {scale_name})")
+            say(
+                f"reusing {dbname} (already generated at scale {scale_name}); "
+                "updating bsc_okr to this checkout"
+            )
+            subprocess.run(
+                benchlib.odoo_cmd(
+                    "-d",
+                    dbname,
+                    "-u",
+                    "bsc_okr",
+                    "--stop-after-init",
+                    "--max-cron-threads",
+                    "0",
+                    "--log-level",
+                    "warn",
+                ),
+                check=True,
+            )
             return 0.0
         say(f"dropping the old {dbname}")
         drop_db(dbname)
