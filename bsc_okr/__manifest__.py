@@ -61,6 +61,9 @@
         "views/okr_learning_stage_report_views.xml",
         "views/bsc_initiative_learning_views.xml",
         "wizard/okr_learning_promote_wizard_views.xml",
+        "views/okr_portal_templates.xml",
+        "views/okr_learning_portal_templates.xml",
+        "views/hr_employee_portal_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

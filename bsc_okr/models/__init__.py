@@ -38,3 +38,4 @@ from . import okr_learning_session
 from . import okr_learning_stage_report
 from . import okr_objective_learning
 from . import bsc_initiative_learning
+from . import okr_portal_submission

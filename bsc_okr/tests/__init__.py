@@ -35,3 +35,4 @@ from . import test_learning_concurrency
 from . import test_xlsx_export
 from . import test_i18n_coverage
 from . import test_i18n_zh_tw
+from . import test_portal
