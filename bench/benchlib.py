@@ -78,10 +78,15 @@ def addons_path():
 
 def odoo_cmd(*args):
     """``python3 -m odoo`` with this repository's addons path."""
+    # The prefork server starts its websocket process as
+    # ``python3 <argv[0]> gevent``: argv[0] must be a script, not ``-m odoo``.
+    import odoo
+
+    launcher = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
+    start = [str(launcher)] if launcher.exists() else ["-m", "odoo"]
     return [
         sys.executable,
-        "-m",
-        "odoo",
+        *start,
         "--addons-path",
         addons_path(),
         "--http-interface",

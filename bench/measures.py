@@ -275,6 +275,11 @@ def _rss_mb():
 
 
 def _peak_mb():
+    """Peak RSS of this process (VmHWM: unlike ``ru_maxrss``, not inherited
+    from the parent across ``exec``)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -426,36 +431,43 @@ def child_export_floor(dbname):
     }
 
 
-def export_children(dbname, kind, runs=RUNS, log=print):
+def _export_child(dbname, kind):
     import subprocess
 
-    samples = []
-    for run in range(runs):
-        proc = subprocess.run(
-            [sys.executable, __file__, "child-export", kind, dbname],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode:
-            raise RuntimeError(f"export child {kind} failed:\n{proc.stderr[-3000:]}")
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
-        log(
-            f"  export {kind} run {run}: {result['seconds']:.3f}s "
-            f"peak {result['peak_mb']:.0f} MB"
-        )
-        samples.append(result)
+    proc = subprocess.run(
+        [sys.executable, __file__, "child-export", kind, dbname],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode:
+        raise RuntimeError(f"export child {kind} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _summary(samples):
     return {
         "seconds": benchlib.median_min_max([s["seconds"] for s in samples]),
         "peak_mb": benchlib.median_min_max([s["peak_mb"] for s in samples]),
         "baseline_mb": benchlib.median_min_max([s["baseline_mb"] for s in samples]),
         "bytes": samples[-1]["bytes"],
-        **(
-            {"data_rows": samples[-1]["data_rows"]}
-            if "data_rows" in samples[-1]
-            else {}
-        ),
+        **{k: v for k, v in samples[-1].items() if k == "data_rows"},
     }
+
+
+def export_in_process(dbname, runs=RUNS, log=print):
+    """Measure 2 in fresh processes, ours and the floor alternately (so
+    that a change of load on the shared machine hits both alike)."""
+    ours, floor = [], []
+    for run in range(runs):
+        ours.append(_export_child(dbname, "ours"))
+        floor.append(_export_child(dbname, "floor"))
+        log(
+            f"  export run {run}: ours {ours[-1]['seconds']:.3f}s peak "
+            f"{ours[-1]['peak_mb']:.0f} MB; floor {floor[-1]['seconds']:.3f}s "
+            f"peak {floor[-1]['peak_mb']:.0f} MB"
+        )
+    return {"ours": _summary(ours), "floor": _summary(floor)}
 
 
 if __name__ == "__main__":

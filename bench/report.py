@@ -124,6 +124,11 @@ def scale_section(record):
             f"{integ['retries_logged']} | - | - | all recorded, no 500 | "
             f"{_met(ok)} |"
         )
+    if res.get("portal_error"):
+        lines.append(
+            f"| 3, 5 | portal measures did not complete: `{res['portal_error']}` "
+            "| - | - | - | - | **not measured** |"
+        )
     smap = res.get("map")
     if smap:
         ratio = _ratio(smap["ours"], smap["plain"])

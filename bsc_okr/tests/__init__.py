@@ -36,3 +36,4 @@ from . import test_xlsx_export
 from . import test_i18n_coverage
 from . import test_i18n_zh_tw
 from . import test_portal
+from . import test_performance_budgets
