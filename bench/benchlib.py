@@ -115,6 +115,8 @@ def odoo_env(dbname, uid=None):
             yield env
         finally:
             cr.rollback()
+    # Release the pooled connections, or the database cannot be dropped.
+    odoo.sql_db.close_db(dbname)
 
 
 def median_min_max(samples):

@@ -56,7 +56,14 @@ def db_scale(dbname):
 
 def drop_db(dbname):
     subprocess.run(
-        ["dropdb", "-h", os.environ.get("PGHOST", "127.0.0.1"), "--if-exists", dbname],
+        [
+            "dropdb",
+            "-h",
+            os.environ.get("PGHOST", "127.0.0.1"),
+            "--if-exists",
+            "--force",
+            dbname,
+        ],
         check=False,
     )
 
