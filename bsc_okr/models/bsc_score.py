@@ -174,13 +174,28 @@ class BscScore(models.Model):
                 "threshold_profile_id",
             ],
         )
-        values = env["bsc.measure.value"].search_fetch(
-            [("measure_id", "in", measures.ids), ("is_current", "=", True)],
-            ["measure_id", "period_id", "value"],
+        # Values and targets are the bulk of the data (measures x periods):
+        # read as plain tuples, without building a record per row, which
+        # made this fetch the slowest step of a company-scale recompute
+        # (bench/RESULTS.md, measure 1). The recomputation runs as superuser
+        # (see bsc.scorecard._recompute_scores): no record rule is skipped.
+        env["bsc.measure.value"].flush_model(
+            ["measure_id", "period_id", "value", "is_current"]
         )
-        targets = env["bsc.measure.target"].search_fetch(
-            [("measure_id", "in", measures.ids)],
-            ["measure_id", "period_id", "target"],
+        env["bsc.measure.target"].flush_model(["measure_id", "period_id", "target"])
+        values = env.execute_query(
+            SQL(
+                "SELECT measure_id, period_id, value FROM bsc_measure_value"
+                " WHERE is_current AND measure_id = ANY(%s)",
+                measures.ids,
+            )
+        )
+        targets = env.execute_query(
+            SQL(
+                "SELECT measure_id, period_id, target FROM bsc_measure_target"
+                " WHERE measure_id = ANY(%s)",
+                measures.ids,
+            )
         )
         by_scorecard = defaultdict(list)
         for period in periods:
@@ -190,8 +205,8 @@ class BscScore(models.Model):
             "perspectives": perspectives,
             "objectives": objectives,
             "measures": measures,
-            "values": {(v.measure_id.id, v.period_id.id): v.value for v in values},
-            "targets": {(t.measure_id.id, t.period_id.id): t.target for t in targets},
+            "values": {(m, p): v for m, p, v in values},
+            "targets": {(m, p): t for m, p, t in targets},
         }
 
     def _bands_by_profile(self, profiles):
@@ -214,28 +229,39 @@ class BscScore(models.Model):
         return bands
 
     def _score_measure_series(self, measure, periods, horizon_start, data, bands):
-        """Engine result of each due period of a measure: {period_id: result}."""
+        """Engine result of each due period of a measure: {period_id: result}.
+
+        ``periods`` are ``(id, date_start)`` pairs in date order (plain
+        tuples: this loop runs measures x periods times).
+        """
         method = measure.accumulation
+        frequency = measure.frequency
+        default_target = measure.target
+        score_args = (
+            measure.baseline,
+            measure.polarity,
+            bands,
+            measure.range_min,
+            measure.range_max,
+        )
+        values = data["values"]
+        targets = data["targets"]
         window = None
         present_values, present_targets = [], []
         last_value = None
         results = {}
-        for period in periods:
-            if not engine_periods.is_due(
-                period.date_start, measure.frequency, horizon_start
-            ):
+        for period_id, date_start in periods:
+            if not engine_periods.is_due(date_start, frequency, horizon_start):
                 continue
-            period_window = engine_periods.window_start(
-                period.date_start, horizon_start
-            )
+            period_window = engine_periods.window_start(date_start, horizon_start)
             if period_window != window:
                 window = period_window
                 present_values, present_targets, last_value = [], [], None
-            value = data["values"].get((measure.id, period.id))
-            target = data["targets"].get((measure.id, period.id), measure.target)
+            value = values.get((measure.id, period_id))
+            target = targets.get((measure.id, period_id), default_target)
             if value is not None:
-                present_values.append((period.id, value))
-                present_targets.append((period.id, target))
+                present_values.append((period_id, value))
+                present_targets.append((period_id, target))
                 last_value = value
             if method == scoring.LAST:
                 actual = last_value
@@ -244,16 +270,8 @@ class BscScore(models.Model):
             else:
                 actual = scoring.accumulate(present_values, method)
                 target = scoring.accumulate(present_targets, method)
-            result = scoring.score_measure(
-                actual,
-                target,
-                measure.baseline,
-                measure.polarity,
-                bands,
-                measure.range_min,
-                measure.range_max,
-            )
-            results[period.id] = (actual, target, result)
+            result = scoring.score_measure(actual, target, *score_args)
+            results[period_id] = (actual, target, result)
         return results
 
     def _score_scorecard(self, scorecard, periods, scored, data, bands):
@@ -268,6 +286,8 @@ class BscScore(models.Model):
         card_bands = bands.get(scorecard.threshold_profile_id.id, scoring.DEFAULT_BANDS)
         results = {}
         measures_by_objective = defaultdict(list)
+        period_rows = [(p.id, p.date_start) for p in periods]
+        scored_ids = {p.id for p in scored}
         for measure in data["measures"]:
             if measure.scorecard_id != scorecard:
                 continue
@@ -277,17 +297,16 @@ class BscScore(models.Model):
                 scoring.DEFAULT_BANDS,
             )
             series = self._score_measure_series(
-                measure, periods, horizon_start, data, measure_bands
+                measure, period_rows, horizon_start, data, measure_bands
             )
             latest = None
-            scored_ids = {p.id for p in scored}
-            for period in periods:
-                if period.id in series:
-                    latest = series[period.id]
-                if period.id not in scored_ids:
+            for period_id, _date_start in period_rows:
+                if period_id in series:
+                    latest = series[period_id]
+                if period_id not in scored_ids:
                     continue
                 if latest is None:
-                    results[("measure", measure.id, period.id)] = {
+                    results[("measure", measure.id, period_id)] = {
                         "is_expected": False,
                         "status": scoring.NO_DATA,
                         "coverage": 0.0,
@@ -295,7 +314,7 @@ class BscScore(models.Model):
                     }
                     continue
                 actual, target, result = latest
-                results[("measure", measure.id, period.id)] = {
+                results[("measure", measure.id, period_id)] = {
                     "is_expected": True,
                     "actual": actual,
                     "target": target,

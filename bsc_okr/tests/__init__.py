@@ -40,3 +40,4 @@ from . import test_portal
 from . import test_kpi_appraisal
 from . import test_security_appraisal_wall
 from . import test_security_doc
+from . import test_performance_budgets
