@@ -408,5 +408,7 @@ class BscMeasure(models.Model):
                             ),
                         }
                     )
+        # technical timestamp of the refresh; callers may refresh values but not edit
+        # the measure itself
         live.sudo().write({"live_refreshed_at": fields.Datetime.now()})
         return Value.with_context(bsc_skip_recompute=True).create(vals_list)

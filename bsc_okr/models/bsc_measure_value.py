@@ -221,6 +221,8 @@ class BscMeasureValue(models.Model):
                 if key in keys:
                     promoted |= value
                     keys.discard(key)
+            # is_current is maintained by the model for every value of the measure,
+            # whoever wrote the one that replaced it
             promoted.sudo().write({"is_current": True})
         if scorecards:
             scorecards._recompute_scores(period_ids=periods.ids)

@@ -508,11 +508,13 @@ class BscOkrApprovalMixin(models.AbstractModel):
     def _approval_get_owner(self):
         """The owner employee (hr.employee), possibly empty."""
         if self._approval_owner_field in self._fields:
+            # routing only: portal users cannot read hr.employee; the owner is not shown
             return self[self._approval_owner_field].sudo()
         return self.env["hr.employee"].sudo()
 
     def _approval_get_department(self):
         if self._approval_department_field in self._fields:
+            # routing only: the department's manager chain decides who approves
             return self[self._approval_department_field].sudo()
         return self.env["hr.department"].sudo()
 
@@ -567,6 +569,7 @@ class BscOkrApprovalMixin(models.AbstractModel):
         """
         company = self._approval_get_company()
         owner_user = self._approval_get_owner().user_id
+        # group membership is checked to keep appraisal staff out, never shown
         appraisal = self._approval_group("group_kpi_appraisal").sudo()
         return (
             users.sudo()
@@ -612,6 +615,8 @@ class BscOkrApprovalMixin(models.AbstractModel):
             return Users
         if role in ("strategy_officer", "executive", "okr_admin"):
             group = self._approval_group(f"group_{role}")
+            # approvers of a role are found whatever the requester may read; only they
+            # get the request
             return Users.sudo().search(
                 [
                     ("groups_id", "in", group.id),
@@ -619,6 +624,7 @@ class BscOkrApprovalMixin(models.AbstractModel):
                 ]
             )
         if role == "named":
+            # the named approver is resolved to a user for routing, not shown
             value = self[transition["approver_field"]].sudo()
             if value._name == "hr.employee":
                 return value.user_id
@@ -892,6 +898,7 @@ class BscOkrApprovalMixin(models.AbstractModel):
                 ]
             )
         )
+        # the request (checked already, see above) links its own activities
         request.sudo().activity_ids = [(4, activity.id) for activity in activities]
 
     def _approval_close_activities(self, request):

@@ -409,6 +409,8 @@ class BscScorecard(models.Model):
         """
         if not self:
             return True
+        # scores are derived data written only here, for every reader; callers passed
+        # their own access check on the scorecards
         self.env["bsc.score"].sudo()._compute_and_store(
             self.sudo(), period_ids=period_ids
         )

@@ -273,6 +273,7 @@ class OkrKeyResult(models.Model):
             return False
         since = self.last_checkin_date or self.cycle_id.date_start
         return bool(
+            # a company setting, readable by portal employees only through sudo
             since and (day - since).days >= self.company_id.sudo().okr_stale_days
         )
 
@@ -281,6 +282,7 @@ class OkrKeyResult(models.Model):
             raise UserError(self.env._("Unsupported search on 'Stale'."))
         today = fields.Date.context_today(self)
         per_company = []
+        # the stale threshold of each allowed company (a setting, not data)
         for company in self.env.companies.sudo():
             limit = today - datetime.timedelta(days=company.okr_stale_days)
             per_company.append(
@@ -438,6 +440,7 @@ class OkrKeyResult(models.Model):
     @api.constrains("owner_id", "contributor_ids", "objective_id")
     def _check_people_company(self):
         for key_result in self:
+            # integrity check on companies; nothing is returned to the user
             people = (key_result.owner_id | key_result.contributor_ids).sudo()
             company = key_result.objective_id.company_id
             strangers = people.filtered(
@@ -628,6 +631,8 @@ class OkrKeyResult(models.Model):
         running.filtered(lambda kr: kr.source_type == "live").write(
             {"live_refreshed_at": fields.Datetime.now()}
         )
+        # automatic check-ins from a source the KR owner configured; authored by the
+        # system
         return self.env["okr.checkin"].sudo().create(vals_list)
 
     def action_refresh_source(self):

@@ -407,6 +407,8 @@ class OkrLearningPlan(models.Model):
     @api.model
     def _learning_check_executive(self, employee, record_name):
         """Sponsors are executives (when they have a user)."""
+        # integrity check: is the sponsor an executive; only the sponsor's name, already
+        # on the plan, is reported
         user = employee.sudo().user_id
         if user and not user.has_group("bsc_okr.group_executive"):
             raise ValidationError(
@@ -425,6 +427,7 @@ class OkrLearningPlan(models.Model):
     @api.constrains("objective_id", "company_id", "cycle_id")
     def _check_goal(self):
         for plan in self:
+            # integrity check of the plan's own goal objective
             goal = plan.objective_id.sudo()
             if not goal:
                 raise ValidationError(

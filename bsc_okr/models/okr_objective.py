@@ -540,6 +540,8 @@ class OkrObjective(models.Model):
                             objective=objective.name,
                         )
                     )
+                # integrity check on companies; nothing of the other objective is
+                # returned
                 if other.sudo().company_id != objective.company_id:
                     raise ValidationError(
                         self.env._(
@@ -621,6 +623,7 @@ class OkrObjective(models.Model):
     @api.constrains("owner_id", "member_ids", "company_id")
     def _check_people_company(self):
         for objective in self:
+            # integrity check on companies; nothing is returned to the user
             people = (objective.owner_id | objective.member_ids).sudo()
             strangers = people.filtered(
                 lambda e, o=objective: e.company_id and e.company_id != o.company_id
