@@ -38,9 +38,9 @@ registry.category("web_tour.tours").add("bsc_okr_demo_zh_tw_tour", {
             trigger: ".o_bsc_map_header:contains(Harbour Toys Strategy):contains(有風險)",
         },
         {
-            content: "Learning & Growth, in Chinese, holds the innovative team objective",
+            content: "Learning & Growth holds the innovative team objective, both in Chinese",
             trigger:
-                ".o_bsc_map_band[data-kind=learning]:contains(學習與成長):contains(Build an innovative management team)",
+                ".o_bsc_map_band[data-kind=learning]:contains(學習與成長):contains(建立創新的管理團隊)",
         },
         {
             content: "Financial is the top band, in Chinese",
