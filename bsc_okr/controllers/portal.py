@@ -1338,6 +1338,8 @@ class OkrPortal(CustomerPortal):
                 }
             )
         )
+        # sudo: write access on the finding was checked above; the link is the
+        # attachment just created
         finding.sudo().attachment_ids = [Command.link(attachment.id)]
 
     def _okr_finding_attachments(self, findings):

@@ -57,6 +57,7 @@ class HrEmployee(models.Model):
                 )
         group_okr = self.env.ref("bsc_okr.group_okr_user")
         for employee in todo:
+            # sudo: _okr_check_portal_admin() above; HR managers may not write res.users
             user = employee.user_id.sudo()
             if not user:
                 partner = employee.work_contact_id
@@ -67,6 +68,7 @@ class HrEmployee(models.Model):
                 wizard_user.email = employee.work_email
                 if not (wizard_user.is_portal and wizard_user.user_id.active):
                     wizard_user.action_grant_access()
+                # sudo: the portal user the checked administrator just granted
                 user = wizard_user.user_id.sudo()
             elif not user.active or not user._is_portal():
                 wizard_user = self._okr_portal_wizard_user(user.partner_id)
@@ -80,6 +82,7 @@ class HrEmployee(models.Model):
                 }
             )
             if employee.user_id != user:
+                # sudo: the employee <-> user link, for the checked administrator
                 employee.sudo().user_id = user
         return self._okr_portal_notification(
             self.env._(
@@ -104,6 +107,7 @@ class HrEmployee(models.Model):
         self._okr_check_portal_admin()
         group_okr = self.env.ref("bsc_okr.group_okr_user")
         for employee in self.filtered(lambda e: e.user_id.share):
+            # sudo: _okr_check_portal_admin() above; HR managers may not write res.users
             user = employee.user_id.sudo()
             if user._is_portal() and user.active:
                 self._okr_portal_wizard_user(user.partner_id).action_revoke_access()

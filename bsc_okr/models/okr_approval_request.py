@@ -246,6 +246,8 @@ class OkrApprovalRequest(models.Model):
         if not record:
             self.write({"state": "cancelled", "decided_on": now})
             return
+        # sudo: run by the escalation cron; managers are looked up for routing only,
+        # their names are not shown to anybody
         employees = (
             self.env["hr.employee"]
             .sudo()

@@ -692,6 +692,8 @@ class OkrKeyResult(models.Model):
                         "may check in on it."
                     )
                 )
+            # sudo: the user was allowed to check in just above; contributors may not
+            # read the objective itself
             sudo_objective = objective.sudo()
             if sudo_objective.state == "cancelled":
                 raise UserError(

@@ -415,6 +415,8 @@ class OkrLearningPlan(models.Model):
                 self.env._(
                     "The sponsor of %(record)s must be an executive; %(name)s is not.",
                     record=record_name,
+                    # sudo: the sponsor chosen on the plan; portal users cannot read
+                    # hr.employee
                     name=employee.sudo().name,
                 )
             )

@@ -583,6 +583,8 @@ class OkrObjective(models.Model):
                             "Aligning %(objective)s to %(parent)s would create "
                             "a loop: %(loop)s.",
                             objective=objective.name,
+                            # sudo: the parent chosen for alignment; named so the loop
+                            # can be undone
                             parent=parent.sudo().name,
                             loop=self._okr_loop_names(loop),
                         )

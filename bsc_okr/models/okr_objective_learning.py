@@ -38,6 +38,8 @@ class OkrObjective(models.Model):
                         "%(objective)s is the goal of the learning plan %(plan)s: "
                         "it moves with the plan's stages.",
                         objective=objective.display_name,
+                        # sudo: the user's own objective names its plan; the plan's
+                        # rules may hide it
                         plan=objective.learning_plan_id.sudo().display_name,
                     )
                 )

@@ -216,6 +216,8 @@ class OkrLearningPromoteWizard(models.TransientModel):
                     "The initiative %(initiative)s already comes from the "
                     "learning plan %(plan)s.",
                     initiative=initiative.display_name,
+                    # sudo: the initiative was read-checked above; the plan's name
+                    # belongs to the strategy it was promoted into
                     plan=initiative.sudo().learning_plan_id.display_name,
                 )
             )
