@@ -699,11 +699,28 @@ class OkrPortal(CustomerPortal):
     ):
         """The common shape of every change posted on an objective page."""
         objective = self._okr_get("okr.objective", objective_id)
+        return self._okr_post_on_record(
+            objective,
+            f"/my/okrs/{objective.id}",
+            self._okr_render_detail,
+            post,
+            form,
+            allowed,
+            validate,
+            apply,
+            notice,
+        )
+
+    def _okr_post_on_record(
+        self, record, record_url, render, post, form, allowed, validate, apply, notice
+    ):
+        """Validate ``post``, apply it once to ``record`` and redirect, or
+        render ``record``'s page again with the errors and what was typed."""
         ignored = self._okr_ignored_fields(post, allowed)
         vals, errors = validate(post)
         if not errors:
             url, message = self._okr_apply_once(
-                post, lambda: apply(objective, vals) or f"/my/okrs/{objective.id}"
+                post, lambda: apply(record, vals) or record_url
             )
             if url:
                 return self._okr_redirect(url, message or notice, bool(ignored))
@@ -711,7 +728,7 @@ class OkrPortal(CustomerPortal):
         values = self._okr_form_values(form, post, errors)
         if ignored:
             values["ignored_message"] = self._okr_ignored_message()
-        return self._okr_render_detail(objective, **values)
+        return render(record, **values)
 
     @route(
         "/my/okrs/<int:objective_id>/edit",
@@ -1281,19 +1298,17 @@ class OkrPortal(CustomerPortal):
 
     def _okr_post_on_plan(self, plan_id, post, form, allowed, validate, apply, notice):
         plan = self._okr_get("okr.learning.plan", plan_id)
-        ignored = self._okr_ignored_fields(post, allowed)
-        vals, errors = validate(post)
-        if not errors:
-            url, message = self._okr_apply_once(
-                post, lambda: apply(plan, vals) or f"/my/learning-plans/{plan.id}"
-            )
-            if url:
-                return self._okr_redirect(url, message or notice, bool(ignored))
-            errors = {"__all__": message}
-        values = self._okr_form_values(form, post, errors)
-        if ignored:
-            values["ignored_message"] = self._okr_ignored_message()
-        return self._okr_render_plan(plan, **values)
+        return self._okr_post_on_record(
+            plan,
+            f"/my/learning-plans/{plan.id}",
+            self._okr_render_plan,
+            post,
+            form,
+            allowed,
+            validate,
+            apply,
+            notice,
+        )
 
     def _okr_finding_vals(self, post):
         env = request.env

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..engine import EngineError, scoring
 from .bsc_kpi_sheet import STATUS_SELECTION
+from .bsc_measure import POLARITY_SELECTION
 
 #: Execution approaches whose measures may be appraised (fusion mode 2: clear
 #: objectives run by KPIs are appraised, stretch ones run by OKRs are not).
@@ -83,11 +84,7 @@ class BscKpiAssignment(models.Model):
         precompute=True,
     )
     polarity = fields.Selection(
-        [
-            ("higher", "Higher is better"),
-            ("lower", "Lower is better"),
-            ("range", "Within a range"),
-        ],
+        POLARITY_SELECTION,
         compute="_compute_from_source",
         precompute=True,
         store=True,

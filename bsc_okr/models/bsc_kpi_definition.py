@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import EngineError, scoring
+from .bsc_measure import POLARITY_SELECTION
 
 
 class BscKpiDefinition(models.Model):
@@ -27,11 +28,7 @@ class BscKpiDefinition(models.Model):
         string="Unit", help="Shown after values, e.g. '%', 'days', 'orders'."
     )
     polarity = fields.Selection(
-        [
-            ("higher", "Higher is better"),
-            ("lower", "Lower is better"),
-            ("range", "Within a range"),
-        ],
+        POLARITY_SELECTION,
         required=True,
         default="higher",
     )

@@ -7,6 +7,11 @@ from odoo.exceptions import ValidationError
 
 from ..engine import periods as engine_periods
 
+POLARITY_SELECTION = [
+    ("higher", "Higher is better"),
+    ("lower", "Lower is better"),
+    ("range", "Within a range"),
+]
 PERIOD_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 
 
@@ -56,11 +61,7 @@ class BscMeasure(models.Model):
         help="Shown after values when the unit is 'Other', e.g. 'products'."
     )
     polarity = fields.Selection(
-        [
-            ("higher", "Higher is better"),
-            ("lower", "Lower is better"),
-            ("range", "Within a range"),
-        ],
+        POLARITY_SELECTION,
         required=True,
         default="higher",
         tracking=True,
