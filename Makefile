@@ -4,7 +4,7 @@ DB ?= bsc_okr_demo
 PORT ?= 8069
 export INSTALL
 
-.PHONY: run test lint bench pot screenshots
+.PHONY: run test lint bench pot screenshots demo-terms
 
 ## Serve Odoo with bsc_okr and its demo data on http://127.0.0.1:$(PORT)
 run:
@@ -30,3 +30,8 @@ pot:
 ## Chromium; uses the Odoo on PORT, or starts one there (see tools/screenshots.py)
 screenshots:
 	$(PYTHON) tools/screenshots.py --db $(DB) --port $(PORT)
+
+## Refresh the demo story's translation memories (bsc_okr/demo/i18n/) from a demo
+## database; new texts are left empty for a translator (see tools/demo_terms.py)
+demo-terms:
+	$(PYTHON) tools/demo_terms.py --db $(DB)

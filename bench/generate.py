@@ -12,6 +12,7 @@ Deterministic: a fixed random seed, dates relative to today.
 """
 
 import io
+import json
 import random
 from datetime import date, datetime, timedelta
 
@@ -50,6 +51,11 @@ def _copy(cr, table, columns, rows):
     cr._obj.copy_expert(
         f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf
     )  # table and columns are constants of this file
+
+
+def _en(text):
+    """A value of a translated column (jsonb, one key per language)."""
+    return json.dumps({"en_US": text})
 
 
 def _reserve_ids(cr, table, count):
@@ -521,7 +527,7 @@ class Generator:
                             owner,
                             self.employee_user.get(owner),
                             confidence,
-                            f"KR {kr_index + 1} of objective {oid}",
+                            _en(f"KR {kr_index + 1} of objective {oid}"),
                             "graded" if closed else "active",
                             "number",
                             "increase",
@@ -560,7 +566,7 @@ class Generator:
                         department,
                         parent,
                         bsc_objective,
-                        f"Bench OKR {oid} ({level})",
+                        _en(f"Bench OKR {oid} ({level})"),
                         level,
                         okr_type,
                         "public",

@@ -313,11 +313,11 @@ def _floor_cells(dbname):
 
     conn = psycopg2.connect(dbname=dbname, host=os.environ.get("PGHOST", "127.0.0.1"))
     cur = conn.cursor()
-    cur.execute("SELECT id FROM bsc_scorecard WHERE name = 'Group Strategy'")
+    cur.execute("SELECT id FROM bsc_scorecard WHERE name->>'en_US' = 'Group Strategy'")
     scorecard_id = cur.fetchone()[0]
     cur.execute(
         """
-        SELECT p.id, p.name, p.date_start FROM bsc_period p
+        SELECT p.id, p.name->>'en_US', p.date_start FROM bsc_period p
          WHERE p.scorecard_id = %s AND p.date_start <= current_date
          ORDER BY p.date_start
         """,

@@ -11,6 +11,7 @@ class BscAppraisalPeriod(models.Model):
 
     _name = "bsc.appraisal.period"
     _description = "Appraisal Period"
+    _inherit = ["bsc.authored.text.mixin"]
     _order = "date_start desc, id desc"
 
     name = fields.Char(required=True, translate=True)

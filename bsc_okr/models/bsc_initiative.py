@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import html_translate
 
 
 class BscInitiative(models.Model):
@@ -13,12 +14,12 @@ class BscInitiative(models.Model):
 
     _name = "bsc.initiative"
     _description = "Strategic Initiative"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "bsc.authored.text.mixin"]
     _order = "sequence, date_start, id"
 
     name = fields.Char(required=True, tracking=True, translate=True)
     sequence = fields.Integer(default=10)
-    description = fields.Html()
+    description = fields.Html(translate=html_translate)
     objective_ids = fields.Many2many(
         "bsc.objective",
         "bsc_initiative_objective_rel",
@@ -80,7 +81,8 @@ class BscInitiative(models.Model):
     )
     origin = fields.Char(
         help="Where the initiative came from, e.g. the learning plan it was "
-        "promoted from."
+        "promoted from.",
+        translate=True,
     )
     color = fields.Integer()
 

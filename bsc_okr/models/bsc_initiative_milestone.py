@@ -16,6 +16,7 @@ class BscInitiativeMilestone(models.Model):
 
     _name = "bsc.initiative.milestone"
     _description = "Initiative Milestone"
+    _inherit = ["bsc.authored.text.mixin"]
     _order = "initiative_id, date_due, sequence, id"
 
     initiative_id = fields.Many2one(
@@ -27,14 +28,15 @@ class BscInitiativeMilestone(models.Model):
     metric = fields.Char(
         required=True,
         help="What is counted, e.g. 'prototype units tested with families'.",
+        translate=True,
     )
-    unit = fields.Char(help="e.g. 'units', '%', 'HKD'.")
+    unit = fields.Char(help="e.g. 'units', '%', 'HKD'.", translate=True)
     start_value = fields.Float()
     target_value = fields.Float(required=True)
     current_value = fields.Float()
     weight = fields.Float(default=1.0, help="Weight in the initiative's progress.")
     date_due = fields.Date(string="Due Date")
-    note = fields.Text()
+    note = fields.Text(translate=True)
     progress = fields.Float(
         compute="_compute_progress",
         store=True,

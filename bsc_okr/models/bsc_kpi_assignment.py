@@ -22,6 +22,7 @@ class BscKpiAssignment(models.Model):
 
     _name = "bsc.kpi.assignment"
     _description = "KPI Assignment"
+    _inherit = ["bsc.authored.text.mixin"]
     _order = "sheet_id, sequence, id"
 
     #: Copied from the measure or KPI definition (HR may adjust them).
@@ -75,6 +76,7 @@ class BscKpiAssignment(models.Model):
         readonly=False,
         precompute=True,
         required=True,
+        translate=True,
     )
     unit_label = fields.Char(
         string="Unit",
@@ -82,6 +84,7 @@ class BscKpiAssignment(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        translate=True,
     )
     polarity = fields.Selection(
         POLARITY_SELECTION,

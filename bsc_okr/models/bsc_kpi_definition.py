@@ -14,6 +14,7 @@ class BscKpiDefinition(models.Model):
 
     _name = "bsc.kpi.definition"
     _description = "Individual KPI"
+    _inherit = ["bsc.authored.text.mixin"]
     _order = "name, id"
 
     name = fields.Char(required=True, translate=True)
@@ -25,7 +26,9 @@ class BscKpiDefinition(models.Model):
         help="Leave empty to share the KPI with every company.",
     )
     unit_label = fields.Char(
-        string="Unit", help="Shown after values, e.g. '%', 'days', 'orders'."
+        string="Unit",
+        help="Shown after values, e.g. '%', 'days', 'orders'.",
+        translate=True,
     )
     polarity = fields.Selection(
         POLARITY_SELECTION,

@@ -27,7 +27,12 @@ class BscMeasure(models.Model):
 
     _name = "bsc.measure"
     _description = "Measure"
-    _inherit = ["mail.thread", "bsc.score.mixin", "bsc.live.source.mixin"]
+    _inherit = [
+        "mail.thread",
+        "bsc.score.mixin",
+        "bsc.live.source.mixin",
+        "bsc.authored.text.mixin",
+    ]
     _order = "scorecard_id, objective_id, sequence, id"
 
     name = fields.Char(required=True, tracking=True, translate=True)
@@ -58,7 +63,8 @@ class BscMeasure(models.Model):
         default="number",
     )
     unit_label = fields.Char(
-        help="Shown after values when the unit is 'Other', e.g. 'products'."
+        help="Shown after values when the unit is 'Other', e.g. 'products'.",
+        translate=True,
     )
     polarity = fields.Selection(
         POLARITY_SELECTION,

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import html_translate
 
 
 class BscObjective(models.Model):
@@ -12,11 +13,16 @@ class BscObjective(models.Model):
 
     _name = "bsc.objective"
     _description = "Strategic Objective"
-    _inherit = ["mail.thread", "mail.activity.mixin", "bsc.score.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "bsc.score.mixin",
+        "bsc.authored.text.mixin",
+    ]
     _order = "scorecard_id, perspective_sequence, sequence, id"
 
     name = fields.Char(required=True, tracking=True, translate=True)
-    description = fields.Html()
+    description = fields.Html(translate=html_translate)
     sequence = fields.Integer(default=10)
     scorecard_id = fields.Many2one(
         "bsc.scorecard",

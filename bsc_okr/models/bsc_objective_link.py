@@ -13,6 +13,7 @@ class BscObjectiveLink(models.Model):
 
     _name = "bsc.objective.link"
     _description = "Cause-Effect Link"
+    _inherit = ["bsc.authored.text.mixin"]
     _order = "scorecard_id, id"
 
     cause_id = fields.Many2one(
@@ -42,7 +43,8 @@ class BscObjectiveLink(models.Model):
     company_id = fields.Many2one(related="scorecard_id.company_id", store=True)
     hypothesis = fields.Text(
         help="Why the cause should move the effect, e.g. 'Faster product "
-        "development wins more brand partner orders'."
+        "development wins more brand partner orders'.",
+        translate=True,
     )
     lag_periods = fields.Integer(
         string="Expected Lag (months)",

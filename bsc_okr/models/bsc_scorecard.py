@@ -4,9 +4,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, html_translate
 
 from ..engine import periods as engine_periods
+from .bsc_period import month_label
 
 _logger = logging.getLogger(__name__)
 
@@ -26,10 +27,15 @@ class BscScorecard(models.Model):
 
     _name = "bsc.scorecard"
     _description = "Balanced Scorecard"
-    _inherit = ["mail.thread", "mail.activity.mixin", "bsc.score.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "bsc.score.mixin",
+        "bsc.authored.text.mixin",
+    ]
     _order = "date_from desc, name, id"
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(required=True, tracking=True, translate=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -47,8 +53,13 @@ class BscScorecard(models.Model):
             year=fields.Date.context_today(self).year + 2, month=12, day=31
         ),
     )
-    vision = fields.Html(help="Where the organisation wants to be at the horizon.")
-    mission = fields.Html(help="Why the organisation exists and whom it serves.")
+    vision = fields.Html(
+        help="Where the organisation wants to be at the horizon.",
+        translate=html_translate,
+    )
+    mission = fields.Html(
+        help="Why the organisation exists and whom it serves.", translate=html_translate
+    )
     owner_id = fields.Many2one(
         "hr.employee",
         tracking=True,
@@ -352,7 +363,7 @@ class BscScorecard(models.Model):
                             "scorecard_id": scorecard.id,
                             "date_start": first,
                             "date_end": last,
-                            "name": format_date(self.env, first, date_format="MMM y"),
+                            "name": month_label(first, self.env.lang),
                             "code": first.strftime("%Y-%m"),
                         }
                     )
@@ -378,7 +389,7 @@ class BscScorecard(models.Model):
                 )
             to_remove.unlink()
         if to_create:
-            Period.create(to_create)
+            Period.create(to_create)._bsc_localize_names()
 
     def _lock_for_recompute(self):
         """Lock the scorecards for a recomputation; return those obtained.

@@ -11,6 +11,7 @@ class BscTheme(models.Model):
 
     _name = "bsc.theme"
     _description = "Strategic Theme"
+    _inherit = ["bsc.authored.text.mixin"]
     _order = "sequence, name, id"
 
     name = fields.Char(required=True, translate=True)

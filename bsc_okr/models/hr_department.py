@@ -19,6 +19,38 @@ class HrDepartment(models.Model):
         "department scorecard.",
     )
 
+    @api.depends_context("lang", "hierarchical_naming")
+    def _compute_display_name(self):
+        """'Management / Production' in the reader's language.
+
+        The stored ``complete_name`` holds the path in one language only (the
+        one of whoever last renamed a department), so a reader in another
+        language would see it untranslated: build the path from the
+        translated names instead, from the ancestors of ``parent_path``.
+        """
+        lang = self.env.lang or "en_US"
+        if lang == "en_US" or not self.env.context.get("hierarchical_naming", True):
+            return super()._compute_display_name()
+        paths = {
+            department: [
+                int(part) for part in (department.parent_path or "").split("/") if part
+            ]
+            for department in self
+        }
+        # The stored complete_name already shows every ancestor's name to
+        # whoever reads the department (in one language); reading those names
+        # in the reader's language discloses nothing more, and an ancestor in
+        # another company would otherwise be refused: sudo.
+        ancestors = self.sudo().browse(
+            {ident for path in paths.values() for ident in path}
+        )
+        names = {ancestor.id: ancestor.name for ancestor in ancestors.exists()}
+        for department, path in paths.items():
+            if not path or any(ident not in names for ident in path):
+                department.display_name = department.name
+                continue
+            department.display_name = " / ".join(names[ident] for ident in path)
+
     @api.constrains("management_mode")
     def _check_management_mode_scorecards(self):
         """The mirror of bsc.scorecard's check: an 'OKR only' department holds

@@ -18,7 +18,7 @@ class OkrCheckin(models.Model):
 
     _name = "okr.checkin"
     _description = "Check-in"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "bsc.authored.text.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["key_result_id"]
@@ -52,6 +52,7 @@ class OkrCheckin(models.Model):
     comment = fields.Text(
         tracking=True,
         help="What moved, what blocks.",
+        translate=True,
     )
     author_id = fields.Many2one(
         "res.users",

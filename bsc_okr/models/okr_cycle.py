@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from ..engine import periods
+from .bsc_period import month_label
 
 
 class OkrCycle(models.Model):
@@ -19,11 +20,11 @@ class OkrCycle(models.Model):
 
     _name = "okr.cycle"
     _description = "OKR Cycle"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "bsc.authored.text.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(required=True, tracking=True, translate=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -110,6 +111,12 @@ class OkrCycle(models.Model):
                         end=format_date(self.env, end),
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        cycles = super().create(vals_list)
+        cycles._bsc_localize_names()
+        return cycles
 
     def write(self, vals):
         if "state" in vals and not self.env.su:
@@ -237,11 +244,23 @@ class OkrCycle(models.Model):
                 year=date_start.year,
             )
         if cycle_type == "month":
-            return format_date(self.env, date_start, date_format="MMM y")
+            return month_label(date_start, self.env.lang)
         return self.env._(
             "%(start)s - %(end)s",
             start=format_date(self.env, date_start),
             end=format_date(self.env, date_end),
+        )
+
+    def _bsc_localize_names(self, langs=None):
+        """Name these cycles in every active language ('Q4 2026', '2026 年第
+        4 季') while their name is the generated one; also called when a
+        language is loaded, for the cycles created before it."""
+        self._bsc_localize_generated(
+            "name",
+            lambda cycle: cycle._default_name(
+                cycle.cycle_type, cycle.date_start, cycle.date_end
+            ),
+            langs,
         )
 
     def _next_bounds(self):

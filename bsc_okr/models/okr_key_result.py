@@ -25,7 +25,7 @@ class OkrKeyResult(models.Model):
 
     _name = "okr.key.result"
     _description = "Key Result"
-    _inherit = ["bsc.live.source.mixin"]
+    _inherit = ["bsc.live.source.mixin", "bsc.authored.text.mixin"]
     _order = "objective_id, sequence, id"
     _check_company_auto = True
 
@@ -53,7 +53,7 @@ class OkrKeyResult(models.Model):
     objective_id = fields.Many2one(
         "okr.objective", required=True, index=True, ondelete="cascade"
     )
-    name = fields.Char(string="Key Result", required=True)
+    name = fields.Char(string="Key Result", required=True, translate=True)
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(
         related="objective_id.company_id", store=True, index=True
@@ -96,7 +96,9 @@ class OkrKeyResult(models.Model):
         default="number",
         help="A milestone is done (1) or not done (0).",
     )
-    unit = fields.Char(help="What is counted, e.g. 'ideas', 'minutes', 'stores'.")
+    unit = fields.Char(
+        help="What is counted, e.g. 'ideas', 'minutes', 'stores'.", translate=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     direction = fields.Selection(
         selection=[
@@ -159,7 +161,9 @@ class OkrKeyResult(models.Model):
     )
     grade_override = fields.Float(string="Grade Given", copy=False)
     grade_note = fields.Text(
-        copy=False, help="Why the grade differs from the measured progress."
+        copy=False,
+        help="Why the grade differs from the measured progress.",
+        translate=True,
     )
     source_type = fields.Selection(
         selection=[
@@ -633,7 +637,13 @@ class OkrKeyResult(models.Model):
         )
         # automatic check-ins from a source the KR owner configured; authored by the
         # system
-        return self.env["okr.checkin"].sudo().create(vals_list)
+        checkins = self.env["okr.checkin"].sudo().create(vals_list)
+        # The system's comment, in every reader's language.
+        checkins._bsc_localize_generated(
+            "comment",
+            lambda checkin: checkin.env._("Updated automatically from its source."),
+        )
+        return checkins
 
     def action_refresh_source(self):
         """Read the automatic source of these key results now."""

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools.translate import html_translate
 
 #: Stages of a learning plan in funnel order; the decided ones share a rank.
 FUNNEL_RANKS = {
@@ -28,7 +29,7 @@ class OkrLearningCampaign(models.Model):
 
     _name = "okr.learning.campaign"
     _description = "Learning Campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "bsc.authored.text.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -44,6 +45,7 @@ class OkrLearningCampaign(models.Model):
         string="First Idea of the Strategy",
         help="The leader's first idea of the innovation strategy: the question "
         "the learning plans answer.",
+        translate=html_translate,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company

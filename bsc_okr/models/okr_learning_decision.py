@@ -30,6 +30,7 @@ class OkrLearningDecision(models.Model):
 
     _name = "okr.learning.decision"
     _description = "Learning Plan Decision"
+    _inherit = ["bsc.authored.text.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -63,7 +64,9 @@ class OkrLearningDecision(models.Model):
         check_company=True,
     )
     rationale = fields.Text(
-        required=True, help="Why: told to the owner and kept in the history."
+        required=True,
+        help="Why: told to the owner and kept in the history.",
+        translate=True,
     )
     decided_by_id = fields.Many2one(
         "res.users",

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import html_translate
 
 from .okr_learning_plan import FINDING_STATES
 
@@ -14,6 +15,7 @@ class OkrLearningFinding(models.Model):
 
     _name = "okr.learning.finding"
     _description = "Learning Finding"
+    _inherit = ["bsc.authored.text.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -25,7 +27,7 @@ class OkrLearningFinding(models.Model):
         check_company=True,
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
-    name = fields.Char(string="Finding", required=True)
+    name = fields.Char(string="Finding", required=True, translate=True)
     kind = fields.Selection(
         [
             ("insight", "Insight"),
@@ -36,7 +38,7 @@ class OkrLearningFinding(models.Model):
         required=True,
         default="insight",
     )
-    note = fields.Html()
+    note = fields.Html(translate=html_translate)
     date = fields.Date(required=True, default=fields.Date.context_today)
     author_id = fields.Many2one(
         "res.users",

@@ -2,7 +2,7 @@ import psycopg2.errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, html_translate, mute_logger
 
 STATES = [
     ("propose", "Propose"),
@@ -41,7 +41,7 @@ class OkrLearningPlan(models.Model):
 
     _name = "okr.learning.plan"
     _description = "Learning Plan"
-    _inherit = ["bsc_okr.approval.mixin"]
+    _inherit = ["bsc_okr.approval.mixin", "bsc.authored.text.mixin"]
     _order = "campaign_id desc, sequence, id desc"
     _check_company_auto = True
     # The audience discusses a presented plan in its chatter.
@@ -92,7 +92,7 @@ class OkrLearningPlan(models.Model):
         "key_result_ids": "key_result_ids",
     }
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(required=True, tracking=True, translate=True)
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -116,7 +116,8 @@ class OkrLearningPlan(models.Model):
     )
     direction = fields.Html(
         help="The innovation direction proposed and why it matters: what was "
-        "seen in other industries, for which customers."
+        "seen in other industries, for which customers.",
+        translate=html_translate,
     )
     objective_id = fields.Many2one(
         "okr.objective",

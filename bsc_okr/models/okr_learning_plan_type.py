@@ -11,6 +11,7 @@ class OkrLearningPlanType(models.Model):
 
     _name = "okr.learning.plan.type"
     _description = "Learning Plan Type"
+    _inherit = ["bsc.authored.text.mixin"]
     _order = "sequence, name, id"
 
     name = fields.Char(required=True, translate=True)

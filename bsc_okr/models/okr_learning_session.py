@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import html_translate
 
 from .okr_learning_plan import PUBLISHED_STATES
 
@@ -14,11 +15,11 @@ class OkrLearningSession(models.Model):
 
     _name = "okr.learning.session"
     _description = "Learning Presentation Session"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "bsc.authored.text.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(required=True, tracking=True, translate=True)
     date = fields.Date(required=True, tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -43,7 +44,10 @@ class OkrLearningSession(models.Model):
         string="Attendees",
         check_company=True,
     )
-    notes = fields.Html(help="What was discussed: questions, challenges, next steps.")
+    notes = fields.Html(
+        help="What was discussed: questions, challenges, next steps.",
+        translate=html_translate,
+    )
     plan_count = fields.Integer(compute="_compute_plan_count")
 
     @api.depends_context("uid")

@@ -21,6 +21,7 @@ class OkrLearningVote(models.Model):
 
     _name = "okr.learning.vote"
     _description = "Learning Plan Rating"
+    _inherit = ["bsc.authored.text.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -42,7 +43,8 @@ class OkrLearningVote(models.Model):
     )
     rating = fields.Selection(RATINGS, required=True, default="3")
     comment = fields.Char(
-        help="A word for the owner; the discussion is in the chatter."
+        help="A word for the owner; the discussion is in the chatter.",
+        translate=True,
     )
 
     _sql_constraints = [

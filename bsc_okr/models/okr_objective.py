@@ -60,7 +60,7 @@ class OkrObjective(models.Model):
 
     _name = "okr.objective"
     _description = "Objective"
-    _inherit = ["bsc_okr.approval.mixin"]
+    _inherit = ["bsc_okr.approval.mixin", "bsc.authored.text.mixin"]
     _order = "cycle_id desc, sequence, id"
     _check_company_auto = True
     _rec_name = "name"
@@ -106,9 +106,10 @@ class OkrObjective(models.Model):
     #: row raise the sandbagging signal.
     _okr_sandbagging_streak = 2
 
-    name = fields.Char(string="Title", required=True, tracking=True)
+    name = fields.Char(string="Title", required=True, tracking=True, translate=True)
     description = fields.Text(
-        help="Why this objective matters: the story behind it, in plain words."
+        help="Why this objective matters: the story behind it, in plain words.",
+        translate=True,
     )
     sequence = fields.Integer(default=10)
     cycle_id = fields.Many2one(

@@ -48,8 +48,9 @@ class OkrObjectivePublic(models.Model):
         "hr.employee": ["name"],
     }
 
-    name = fields.Char(string="Title", readonly=True)
-    description = fields.Text(readonly=True)
+    # The objective's columns, copied as they are: one value per language.
+    name = fields.Char(string="Title", readonly=True, translate=True)
+    description = fields.Text(readonly=True, translate=True)
     sequence = fields.Integer(readonly=True)
     cycle_id = fields.Many2one("okr.cycle", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

@@ -215,6 +215,20 @@ class TestOkrAutomaticSources(OkrCase):
         self.env["okr.key.result"]._cron_refresh_sources()
         self.assertEqual(len(key_result.checkin_ids), 1)
 
+    def test_live_check_in_comment_in_every_language(self):
+        """The system's comment on an automatic check-in reads in the
+        reader's language, not in the language the cron ran in."""
+        self.env["res.lang"]._activate_lang("zh_TW")
+        key_result = self._live_objective()
+        self.env["res.partner"].create({"name": "OKR live partner"})
+        self.env["okr.key.result"].with_context(lang="en_US")._cron_refresh_sources()
+        checkin = key_result.checkin_ids
+        english = "Updated automatically from its source."
+        self.assertEqual(checkin.with_context(lang="en_US").comment, english)
+        chinese = checkin.with_context(lang="zh_TW").comment
+        self.assertEqual(chinese, self.env(context={"lang": "zh_TW"})._(english))
+        self.assertNotEqual(chinese, english)
+
     def test_employees_do_not_configure_live_sources(self):
         objective = self._make_objective(
             self.emp_employee, "Mine", cycle=self.current, krs=[]

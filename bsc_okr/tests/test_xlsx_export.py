@@ -199,7 +199,7 @@ class TestXlsxExport(BscCase):
         self.env.flush_all()
         self.env.cr.execute(
             """
-            SELECT s.measure_id, p.name, s.actual, s.target, s.achievement,
+            SELECT s.measure_id, p.name->>'en_US', s.actual, s.target, s.achievement,
                    s.score, s.status
               FROM bsc_score s JOIN bsc_period p ON p.id = s.period_id
              WHERE s.scorecard_id = %s AND s.level = 'measure'

@@ -129,6 +129,7 @@ OPERATIONS = (
     "web_search_read",
     "web_read",
     "export_data",
+    "get_field_translations",
 )
 #: Operations on the mail/attachment models, filtered on the attacked model.
 MAIL_OPERATIONS = (
@@ -290,6 +291,20 @@ def _op_export_data(Model, targets, conf):
     return _per_record(Model, targets, export)
 
 
+def _op_field_translations(Model, targets, conf):
+    # The translation dialog's read of a text: a translated one first, else
+    # a stored one (a computed field is read without the record's rules,
+    # and the dialog gives nothing back for it).
+    fname = min(
+        conf["export"],
+        key=lambda name: (
+            not Model._fields[name].translate,
+            not Model._fields[name].store,
+        ),
+    )
+    return _per_record(Model, targets, lambda r: r.get_field_translations(fname))
+
+
 def _mail_search(model_name, domain_builder):
     def op(env, targets, model):
         Target = env[model_name]
@@ -329,6 +344,7 @@ MODEL_OPS = {
     "web_search_read": _op_web_search_read,
     "web_read": _op_web_read,
     "export_data": _op_export_data,
+    "get_field_translations": _op_field_translations,
 }
 MAIL_OPS = {
     "mail.message": _mail_search("mail.message", _message_domain),

@@ -4,7 +4,8 @@ import { registry } from "@web/core/registry";
 
 // The demo administrator, whose language is Traditional Chinese, opens the
 // app from the home menu, reads its menu in zh_TW, opens the strategy map
-// from the Strategy menu and finds the Harbour Toys map drawn in Chinese.
+// from the Strategy menu and finds the Harbour Toys map drawn in Chinese,
+// then the learning plans: the demo's own texts read in Chinese too.
 registry.category("web_tour.tours").add("bsc_okr_demo_zh_tw_tour", {
     url: "/odoo",
     steps: () => [
@@ -35,12 +36,12 @@ registry.category("web_tour.tours").add("bsc_okr_demo_zh_tw_tour", {
         },
         {
             content: "The demo scorecard is drawn, its status in Chinese",
-            trigger: ".o_bsc_map_header:contains(Harbour Toys Strategy):contains(有風險)",
+            trigger: ".o_bsc_map_header:contains(Harbour Toys 戰略):contains(有風險)",
         },
         {
             content: "Learning & Growth holds the innovative team objective, both in Chinese",
             trigger:
-                ".o_bsc_map_band[data-kind=learning]:contains(學習與成長):contains(建立創新的管理團隊)",
+                ".o_bsc_map_band[data-kind=learning]:contains(學習與成長):contains(打造創新管理團隊)",
         },
         {
             content: "Financial is the top band, in Chinese",
@@ -49,6 +50,30 @@ registry.category("web_tour.tours").add("bsc_okr_demo_zh_tw_tour", {
         {
             content: "The cause-effect arrows are drawn",
             trigger: "svg.o_bsc_map_links[data-arrow-count]:not([data-arrow-count='0'])",
+        },
+        {
+            content: "Open the Learning section",
+            trigger: ".o_menu_sections button:contains(學習)",
+            run: "click",
+        },
+        {
+            content: "Open the learning plans",
+            trigger: ".dropdown-item:contains(學習計劃)",
+            run: "click",
+        },
+        {
+            content: "The plans of the story, by stage, in Chinese",
+            trigger: ".o_kanban_record:contains(精益學習計劃)",
+        },
+        {
+            content: "The promoted plan, made into an initiative, reads in Chinese",
+            trigger: ".o_kanban_record:contains(幼兒系列學習計劃)",
+            run: "click",
+        },
+        {
+            content: "Its learning goal and key results, made by the plan, in Chinese",
+            trigger:
+                ".o_form_view:contains(學習影視、玩具、應用程式和圖書如何讓 3-6 歲孩子持續學習):contains(受訪的家長和老師)",
         },
     ],
 });
