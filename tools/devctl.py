@@ -24,6 +24,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 ADDON = "bsc_okr"
+# Languages the demo database is created with; its texts exist in all three.
+DEMO_LANGUAGES = ("en_US", "zh_TW", "zh_CN")
+
 DEMO_LOGINS = [
     ("admin", "administrator: everything"),
     ("ceo", "Executive + Strategy Officer: strategy map, decisions, Excel"),
@@ -277,8 +280,12 @@ def cmd_run(opts):
         )
     state = database_state(opts.db)
     if state is None:
-        say(f"creating database {opts.db} with bsc_okr and its demo data")
-        init = ["-i", ADDON]
+        say(
+            f"creating database {opts.db} with bsc_okr, its demo data and the "
+            "languages the demo is written in (English, 繁體中文, 简体中文)"
+        )
+        # English first: Odoo makes the first loaded language the default one.
+        init = ["-i", ADDON, f"--load-language={','.join(DEMO_LANGUAGES)}"]
     elif state:
         say(f"database {opts.db} exists: updating bsc_okr in place")
         init = ["-u", ADDON]
@@ -295,6 +302,7 @@ def cmd_run(opts):
     say("demo logins (password = login):")
     for login, role in DEMO_LOGINS:
         say(f"  {login:<9} {role}")
+    say("to read the demo in Chinese: avatar menu > Preferences > Language")
     cmd = odoo_cmd(
         "-d",
         opts.db,

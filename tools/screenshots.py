@@ -18,9 +18,10 @@ Pictures (``--only`` takes these names):
 - ``alignment``: the OKR alignment tree (ceo);
 - ``learning_pipeline``: the learning plans by stage (ceo);
 - ``portal_my_okrs``: the portal page /my/okrs on a 375 px phone (portal);
-- ``strategy_map_zh_TW``: the strategy map with the admin's language set to
-  Traditional Chinese (installs zh_TW in the database when it is missing and
-  gives the admin back their language afterwards);
+- ``strategy_map_zh_TW``, ``learning_pipeline_zh_TW``: the strategy map and
+  the learning plans with the admin's language set to Traditional Chinese
+  (installs zh_TW in the database when it is missing, which also loads the
+  demo's Chinese texts, and gives the admin back their language afterwards);
 - ``workbook``: the Excel scorecard exported as ceo, converted with LibreOffice
   headless to PDF and with pdftoppm to PNG (``xlsx_summary.png``,
   ``xlsx_measures.png``).
@@ -177,6 +178,14 @@ SHOTS = {
         "/odoo/action-bsc_okr.bsc_strategy_map_action",
         MAP_READY_JS,
         width=1600,
+    ),
+    "learning_pipeline_zh_TW": Shot(
+        "learning_pipeline_zh_TW",
+        "admin",
+        "/odoo/action-bsc_okr.okr_learning_plan_action",
+        selector_js(".o_kanban_record:not(.o_kanban_ghost)", 4),
+        width=2400,
+        min_height=520,
     ),
 }
 ORDER = [*SHOTS, "workbook"]
@@ -475,7 +484,7 @@ def run(opts):
                 session = OdooSession(url, opts.db, shot.login)
                 if name == "portal_my_okrs":
                     check_portal_route(url, session)
-                if name == "strategy_map_zh_TW":
+                if name.endswith("_zh_TW"):
                     ensure_zh_tw(session)
                     user = session.call("res.users", "read", [session.uid], ["lang"])
                     previous = user[0]["lang"]
