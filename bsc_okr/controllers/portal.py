@@ -349,7 +349,7 @@ class OkrPortal(CustomerPortal):
         env = request.env
         return {
             "none": {"label": env._("None")},
-            "state": {"label": env._("Status")},
+            "state": {"label": env._("State")},
         }
 
     def _prepare_okr_list_domain(self, cycle, search):

@@ -200,3 +200,70 @@ class TestI18nCoverage(TransactionCase):
         self.assertEqual(
             self.env(context={"lang": "zh_CN"})._("Learning & Growth"), "学习与成长"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDistinctColumnLabels(TransactionCase):
+    """No list shows two columns with the same heading, in any language.
+
+    Two English words can meet in one Chinese word ("Status" and "State" were both
+    狀態 over the KPI sheets); the reader then cannot tell the columns apart.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for lang in LANGS:
+            cls.env["res.lang"]._activate_lang(lang)
+        cls.env["ir.module.module"]._load_module_terms(
+            [MODULE], list(LANGS), overwrite=True
+        )
+
+    def _headings(self, view, lang):
+        """The headings of the columns a user can show in ``view``, in ``lang``."""
+        result = (
+            self.env[view.model].with_context(lang=lang).get_views([(view.id, "list")])
+        )
+        fields = result["models"][view.model]["fields"]
+        arch = etree.fromstring(result["views"]["list"]["arch"])
+        headings = []
+        for node in arch:
+            if node.tag != "field" or node.get("widget") == "handle":
+                continue
+            if node.get("column_invisible") in ("1", "True", "true"):
+                continue
+            name = node.get("name")
+            headings.append(node.get("string") or fields.get(name, {}).get("string"))
+        return [heading for heading in headings if heading]
+
+    def _list_views(self):
+        data = self.env["ir.model.data"].search(
+            [("module", "=", MODULE), ("model", "=", "ir.ui.view")]
+        )
+        views = self.env["ir.ui.view"].browse(data.mapped("res_id"))
+        return views.filtered(lambda view: view.type == "list" and not view.inherit_id)
+
+    def test_list_headings_are_distinct(self):
+        views = self._list_views()
+        self.assertGreater(len(views), 20, "the module's list views were not found")
+        clashes = []
+        for view in views:
+            for lang in ("en_US", *LANGS):
+                counts = Counter(self._headings(view, lang))
+                clashes += [
+                    f"{view.xml_id} ({lang}): {heading!r} x{count}"
+                    for heading, count in counts.items()
+                    if count > 1
+                ]
+        self.assertFalse(clashes, "\n".join(clashes))
+
+    def test_the_check_sees_a_clash(self):
+        """The check reads what the user reads: the old clash comes back if the
+        traffic light is translated like the workflow state again."""
+        view = self.env.ref("bsc_okr.bsc_kpi_sheet_view_list")
+        self.assertIn("燈號", self._headings(view, "zh_TW"))
+        self.assertEqual(Counter(self._headings(view, "zh_TW"))["狀態"], 1)
+        status = self.env["ir.model.fields"]._get("bsc.kpi.sheet", "status")
+        status.with_context(lang="zh_TW").field_description = "狀態"
+        self.env.registry.clear_cache()
+        self.assertEqual(Counter(self._headings(view, "zh_TW"))["狀態"], 2)
