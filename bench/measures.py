@@ -116,7 +116,7 @@ def _rollup_input(env, batch):
           JOIN okr_objective o ON o.id = k.objective_id
           JOIN okr_cycle c ON c.id = o.cycle_id
          WHERE o.state = 'active' AND c.state = 'running'
-           AND o.name LIKE 'Bench OKR %%'
+           AND o.name->>'en_US' LIKE 'Bench OKR %%'
          ORDER BY k.id
          LIMIT %s
         """,
