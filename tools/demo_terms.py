@@ -117,21 +117,7 @@ def main():
     parser.add_argument("--lang", nargs="+", default=["zh_TW", "zh_CN"])
     opts = parser.parse_args()
     try:
-        devctl.check_odoo()
-        devctl.ensure_postgres()
-        if not devctl.database_state(opts.db):
-            raise devctl.Failure(
-                f"Database {opts.db} does not have bsc_okr: run "
-                f"'make run DB={opts.db}' once to create it."
-            )
-        import odoo
-        from odoo.modules.registry import Registry
-
-        odoo.tools.config.parse_config(
-            ["-d", opts.db, "--addons-path", devctl.addons_path(), *devctl.db_args()]
-        )
-        with Registry(opts.db).cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with devctl.superuser_env(opts.db) as env:
             texts = collect(env, opts.lang)
             if not texts:
                 raise devctl.Failure(f"{opts.db} has no demo data of bsc_okr")

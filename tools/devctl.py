@@ -221,6 +221,26 @@ def database_state(dbname):
         return bool(row and row[0] == "installed")
 
 
+@contextlib.contextmanager
+def superuser_env(dbname):
+    """An Odoo environment (superuser) on ``dbname``, which must hold bsc_okr,
+    for the tools that read a demo database in process. The cursor commits
+    when the block ends without an error, like any Odoo cursor."""
+    check_odoo()
+    ensure_postgres()
+    if not database_state(dbname):
+        raise Failure(
+            f"Database {dbname} does not have bsc_okr installed: run "
+            f"'make run DB={dbname}' once to create it."
+        )
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["--addons-path", addons_path(), *db_args()])
+    with Registry(dbname).cursor() as cr:
+        yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+
+
 def drop_database(dbname):
     with contextlib.closing(pg_connect()) as conn:
         conn.autocommit = True

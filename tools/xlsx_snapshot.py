@@ -137,26 +137,11 @@ def main():
     parser.add_argument("--resolution", type=int, default=80)
     parser.add_argument("--xlsx", help="also keep the workbook at this path")
     opts = parser.parse_args()
-    devctl.check_odoo()
-    devctl.ensure_postgres()
-    if not devctl.database_state(opts.db):
-        raise devctl.Failure(
-            f"Database {opts.db} does not have bsc_okr installed: run "
-            f"'make run DB={opts.db}' once to create it."
-        )
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
-    odoo.tools.config.parse_config(
-        ["--addons-path", devctl.addons_path(), *devctl.db_args()]
-    )
-    registry = odoo.modules.registry.Registry(opts.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with devctl.superuser_env(opts.db) as env:
         try:
             content = render(env, opts.login, opts.scorecard)
         finally:
-            cr.rollback()  # an export writes nothing; make sure of it
+            env.cr.rollback()  # an export writes nothing; make sure of it
     snapshot(content, Path(opts.out), opts.resolution, opts.xlsx)
 
 

@@ -59,15 +59,7 @@ class BscAuthoredTextMixin(models.AbstractModel):
         if not fnames or not real or len(self.env["res.lang"].get_installed()) < 2:
             return super().write(vals)
         lang = self.env.lang or "en_US"
-        real.flush_recordset(fnames)
-        before = self.env.execute_query(
-            SQL(
-                "SELECT id, %s FROM %s WHERE id = ANY(%s)",
-                SQL(", ").join(SQL.identifier(fname) for fname in fnames),
-                SQL.identifier(self._table),
-                real.ids,
-            )
-        )
+        before = real._bsc_stored_translations(fnames)
         result = super().write(vals)
         for index, fname in enumerate(fnames, start=1):
             patches = []
@@ -85,6 +77,19 @@ class BscAuthoredTextMixin(models.AbstractModel):
                 patch_translations(self, fname, patches)
         return result
 
+    def _bsc_stored_translations(self, fnames):
+        """Rows ``(id, {lang: value}, ...)`` of these records' translated
+        columns ``fnames``, as stored (every language, not the context's)."""
+        self.flush_recordset(fnames)
+        return self.env.execute_query(
+            SQL(
+                "SELECT id, %s FROM %s WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(fname) for fname in fnames),
+                SQL.identifier(self._table),
+                self.ids,
+            )
+        )
+
     def _bsc_localize_generated(self, fname, label, langs=None):
         """Put a generated name (a month, a quarter) in every language.
 
@@ -101,17 +106,7 @@ class BscAuthoredTextMixin(models.AbstractModel):
         records = self.filtered("id")
         if len(langs) < 2 or not records:
             return
-        records.flush_recordset([fname])
-        stored = dict(
-            self.env.execute_query(
-                SQL(
-                    "SELECT id, %s FROM %s WHERE id = ANY(%s)",
-                    SQL.identifier(fname),
-                    SQL.identifier(self._table),
-                    records.ids,
-                )
-            )
-        )
+        stored = dict(records._bsc_stored_translations([fname]))
         patches = []
         for record in records:
             values = stored.get(record.id) or {}
