@@ -4,7 +4,7 @@
     "name": "Strategy & OKR (Balanced Scorecard x OKR)",
     "summary": "Strategy maps, scorecards and initiatives fused with OKRs, "
     "learning plans and a KPI appraisal that never sees OKRs",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Productivity/Strategy",
     "license": "LGPL-3",
     "author": "bsc_okr developers",
