@@ -21,6 +21,7 @@ from odoo.http import request, route
 from odoo.osv import expression
 from odoo.tools import plaintext2html
 
+from odoo.addons.bsc_okr.models.base import clean_text
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -369,7 +370,8 @@ class OkrPortal(CustomerPortal):
         sortby = sortby if sortby in sortings else "name"
         groupbys = self._okr_groupbys()
         groupby = groupby if groupby in groupbys else "none"
-        search = (search or "").strip()[:TITLE_MAX]
+        # A search is not stored, but it reaches SQL, which refuses a NUL.
+        search = clean_text(search or "").strip()[:TITLE_MAX]
         cycles = env["okr.cycle"].search(
             [("cycle_type", "!=", "month")], order="date_start desc", limit=40
         )

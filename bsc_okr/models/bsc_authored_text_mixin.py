@@ -47,6 +47,8 @@ class BscAuthoredTextMixin(models.AbstractModel):
     _description = "Authored Text in Several Languages"
 
     def write(self, vals):
+        # Cleaned here already: the copies below are written by SQL.
+        vals = self._bsc_clean_text_vals(vals)
         fnames = [
             fname
             for fname, value in vals.items()

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime, mute_logger
 
 from .approval_guard import history_pass, state_change_allowed, state_pass
+from .base import clean_text
 
 _logger = logging.getLogger(__name__)
 
@@ -967,6 +968,8 @@ class BscOkrApprovalMixin(models.AbstractModel):
         States, names and the comment only: never a grade, a confidence or
         any other value of the record.
         """
+        # The chatter is not a bsc_okr model: its body is cleaned here.
+        comment = clean_text(comment)
         from_state = self._approval_state_label(transition["from"])
         to_state = self._approval_state_label(transition["to"])
         approvers = (
