@@ -490,6 +490,15 @@ class OkrPortal(CustomerPortal):
             order="date_start desc",
         )
 
+    def _okr_new_defaults(self):
+        """What a new objective gets without being asked: the model's own
+        defaults (cycle, level), shown on the form before it is sent."""
+        defaults = request.env["okr.objective"].default_get(["cycle_id", "level"])
+        return {
+            "default_cycle_id": str(defaults.get("cycle_id") or ""),
+            "new_level_department": defaults.get("level") == "department",
+        }
+
     def _okr_objective_vals(self, post):
         """Validated values of the objective form (whitelist)."""
         env = request.env
@@ -575,7 +584,9 @@ class OkrPortal(CustomerPortal):
         if request.httprequest.method != "POST":
             return request.render(
                 "bsc_okr.portal_okr_new",
-                self._okr_common_values("okr_new", cycles=cycles),
+                self._okr_common_values(
+                    "okr_new", cycles=cycles, **self._okr_new_defaults()
+                ),
             )
         ignored = self._okr_ignored_fields(post, self._okr_new_allowed())
         vals, errors = self._okr_objective_vals(post)
@@ -612,6 +623,7 @@ class OkrPortal(CustomerPortal):
         values = self._okr_common_values(
             "okr_new",
             cycles=cycles,
+            **self._okr_new_defaults(),
             **self._okr_form_values("new", post, errors),
         )
         if ignored:

@@ -1,5 +1,6 @@
 from . import base
 from . import res_company
+from . import res_users
 from . import res_config_settings
 from . import hr_department
 from . import bsc_authored_text_mixin

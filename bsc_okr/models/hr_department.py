@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import RedirectWarning, ValidationError
 
 
 class HrDepartment(models.Model):
@@ -82,3 +82,46 @@ class HrDepartment(models.Model):
                     scorecard=scorecards[:1].display_name,
                 )
             )
+
+    @api.constrains("management_mode")
+    def _check_management_mode_okrs(self):
+        """Fusion mode 1 both ways: okr.objective refuses a team or individual
+        OKR in a 'BSC only' department, and a department holding such OKRs in
+        a cycle that is not closed cannot become 'BSC only'."""
+        bsc_only = self.filtered(lambda d: d.management_mode == "bsc")
+        if not bsc_only:
+            return
+        # An integrity check, not a read: whoever manages departments may not
+        # read every OKR; only a count and the records' list (through an
+        # action that applies the reader's own rules) are given back.
+        objectives = (
+            self.env["okr.objective"]
+            .sudo()
+            .search(
+                [
+                    ("department_id", "in", bsc_only.ids),
+                    ("level", "in", ("team", "individual")),
+                    ("cycle_id.state", "!=", "closed"),
+                ]
+            )
+        )
+        if not objectives:
+            return
+        raise RedirectWarning(
+            self.env._(
+                "The department %(department)s holds %(count)s team or individual "
+                "OKRs in cycles that are not closed, so it cannot run on the "
+                "Balanced Scorecard only. Move them to the department level or "
+                "to another department, or cancel them, first.",
+                department=objectives[:1].department_id.display_name,
+                count=len(objectives),
+            ),
+            {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Team and individual OKRs"),
+                "res_model": "okr.objective",
+                "views": [(False, "list"), (False, "form")],
+                "domain": [("id", "in", objectives.ids)],
+            },
+            self.env._("See the OKRs"),
+        )

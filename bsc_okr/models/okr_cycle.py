@@ -228,6 +228,34 @@ class OkrCycle(models.Model):
 
     # Business methods
     @api.model
+    def _okr_default_cycle(self):
+        """The cycle a new objective is written in: the running quarter (or
+        custom cycle) that holds today, else the latest running one, else the
+        next one in planning. Monthly cycles carry learning plans only."""
+        today = fields.Date.context_today(self)
+        base = [
+            ("cycle_type", "!=", "month"),
+            ("company_id", "in", [self.env.company.id, False]),
+        ]
+        for domain, order in (
+            (
+                [
+                    ("state", "=", "running"),
+                    ("date_start", "<=", today),
+                    ("date_end", ">=", today),
+                ],
+                "date_start desc",
+            ),
+            ([("state", "=", "running")], "date_start desc"),
+            ([("state", "=", "planning"), ("date_end", ">=", today)], "date_start"),
+            ([("state", "=", "planning")], "date_start desc"),
+        ):
+            cycle = self.search(base + domain, order=order, limit=1)
+            if cycle:
+                return cycle
+        return self
+
+    @api.model
     def _default_bounds(self, cycle_type, day):
         """First and last day of the quarter or month of ``day``."""
         if cycle_type == "month":

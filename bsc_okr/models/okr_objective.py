@@ -120,6 +120,7 @@ class OkrObjective(models.Model):
         tracking=True,
         check_company=True,
         domain="[('state', '!=', 'closed')]",
+        default=lambda self: self.env["okr.cycle"]._okr_default_cycle(),
     )
     cycle_state = fields.Selection(related="cycle_id.state", string="Cycle Phase")
     company_id = fields.Many2one(
@@ -131,7 +132,7 @@ class OkrObjective(models.Model):
     level = fields.Selection(
         selection=LEVELS,
         required=True,
-        default="individual",
+        default=lambda self: self._default_level(),
         tracking=True,
         help="Company, department, team (a manager and their reports) or "
         "individual. The alignment tree reads company -> department -> team "
@@ -160,6 +161,12 @@ class OkrObjective(models.Model):
         check_company=True,
         help="Defaults to the owner's department. Department visibility and "
         "the department managers' access follow it.",
+    )
+    department_bsc_only = fields.Boolean(
+        string="BSC-Only Department",
+        compute="_compute_department_bsc_only",
+        help="The department runs on the Balanced Scorecard only: it holds "
+        "department objectives, never team or individual ones.",
     )
     okr_type = fields.Selection(
         selection=OKR_TYPES,
@@ -350,10 +357,33 @@ class OkrObjective(models.Model):
             .id
         )
 
+    @api.model
+    def _default_level(self):
+        """The most personal level the author's department allows."""
+        owner = self.env["hr.employee"].sudo().browse(self._default_owner_id())
+        return self._okr_personal_level(owner.department_id)
+
+    @api.model
+    def _okr_personal_level(self, department):
+        """Individual, or department in a 'BSC only' department (fusion mode
+        1), where team and individual OKRs are not used. The mode is
+        configuration every employee may know; portal employees cannot read
+        hr.department: sudo."""
+        if department.sudo().management_mode == "bsc":
+            return "department"
+        return "individual"
+
     @api.depends("owner_id")
     def _compute_department_id(self):
         for objective in self:
             objective.department_id = objective.owner_id.department_id
+
+    @api.depends("department_id")
+    def _compute_department_bsc_only(self):
+        for objective in self:
+            objective.department_bsc_only = (
+                objective._okr_personal_level(objective.department_id) == "department"
+            )
 
     @api.depends("parent_ids")
     def _compute_parent_id(self):
@@ -616,6 +646,13 @@ class OkrObjective(models.Model):
                         objective=objective.name,
                     )
                 )
+
+    @api.onchange("department_id")
+    def _onchange_department_id_level(self):
+        """In a 'BSC only' department the form moves to the department level
+        before saving, instead of refusing the save."""
+        if self.level in ("team", "individual"):
+            self.level = self._okr_personal_level(self.department_id)
 
     @api.onchange("parent_id")
     def _onchange_parent_id_bsc(self):

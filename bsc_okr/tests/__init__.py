@@ -44,3 +44,5 @@ from . import test_performance_budgets
 from . import test_demo_translations
 from . import test_authored_text
 from . import test_control_chars
+from . import test_first_minutes
+from . import test_demo_personas
