@@ -162,7 +162,12 @@ class TestControlChars(PortalCase):
         def call(model, method, *args, **kwargs):
             return self.make_jsonrpc_request(
                 f"/web/dataset/call_kw/{model}/{method}",
-                {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+                {
+                    "model": model,
+                    "method": method,
+                    "args": list(args),
+                    "kwargs": kwargs,
+                },
             )
 
         objective_id = call(

@@ -90,7 +90,8 @@ class TestDemoLogins(DemoCase):
                 ["name", "management_mode"],
             )
         }
-        self.assertEqual(modes["Production"], "bsc")
+        self.assertEqual(modes["Finance"], "bsc")
+        self.assertEqual(modes["Production"], "both")
         self.assertEqual(modes["R&D"], "okr")
         self.assertEqual(modes["Management"], "both")
 
