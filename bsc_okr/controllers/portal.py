@@ -21,9 +21,10 @@ from odoo.http import request, route
 from odoo.osv import expression
 from odoo.tools import plaintext2html
 
-from odoo.addons.bsc_okr.models.base import clean_text
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.base import clean_text
 
 TITLE_MAX = 256
 TEXT_MAX = 10000
