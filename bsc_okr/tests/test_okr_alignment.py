@@ -186,6 +186,8 @@ class TestOkrAlignment(OkrCase):
     # Fusion mode 1: management modes
     # ------------------------------------------------------------------
     def test_bsc_only_department_refuses_team_and_individual_okrs(self):
+        # The peer's individual OKR would refuse the switch (test_first_minutes).
+        self.obj_peer.level = "department"
         self.dept_sales.management_mode = "bsc"
         for level in ("team", "individual"):
             with self.assertRaisesRegex(ValidationError, "Balanced Scorecard only"):
