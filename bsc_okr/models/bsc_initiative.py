@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.translate import html_translate
 
+from ..engine import grading
+
 
 class BscInitiative(models.Model):
     """An initiative of the strategic action plan.
@@ -95,18 +97,10 @@ class BscInitiative(models.Model):
     @api.depends("milestone_ids.progress", "milestone_ids.weight")
     def _compute_progress(self):
         for initiative in self:
-            milestones = initiative.milestone_ids
-            total = sum(milestones.mapped("weight"))
-            if total > 0:
-                initiative.progress = (
-                    sum(m.progress * m.weight for m in milestones) / total
-                )
-            elif milestones:
-                initiative.progress = sum(milestones.mapped("progress")) / len(
-                    milestones
-                )
-            else:
-                initiative.progress = 0.0
+            progress = grading.weighted_mean(
+                (m.progress, m.weight) for m in initiative.milestone_ids
+            )
+            initiative.progress = progress or 0.0
 
     @api.depends("progress")
     def _compute_progress_percent(self):

@@ -49,22 +49,11 @@ class BscInitiativeMilestone(models.Model):
     @api.depends("start_value", "target_value", "current_value")
     def _compute_progress(self):
         for milestone in self:
-            if abs(milestone.target_value - milestone.start_value) < 1e-9:
-                # Refused by _check_values; keep the compute total meanwhile.
-                milestone.progress = 0.0
-                continue
-            direction = (
-                "decrease"
-                if milestone.target_value < milestone.start_value
-                else "increase"
+            # A target equal to the start is refused by _check_values; the
+            # engine gives 0.0 for it meanwhile, so the compute stays total.
+            milestone.progress = grading.quantified_progress(
+                milestone.start_value, milestone.target_value, milestone.current_value
             )
-            progress = grading.kr_progress(
-                milestone.start_value,
-                milestone.target_value,
-                milestone.current_value,
-                direction,
-            )
-            milestone.progress = min(max(progress or 0.0, 0.0), 1.0)
 
     @api.depends("progress")
     def _compute_progress_percent(self):

@@ -407,10 +407,8 @@ class OkrObjective(models.Model):
     def _compute_confidence(self):
         for objective in self:
             krs = objective.key_result_ids.filtered(lambda kr: kr.weight > 0)
-            total = sum(krs.mapped("weight"))
-            objective.confidence = (
-                sum(kr.confidence * kr.weight for kr in krs) / total if total else 0.0
-            )
+            confidence = grading.weighted_mean((kr.confidence, kr.weight) for kr in krs)
+            objective.confidence = confidence or 0.0
 
     @api.depends("key_result_ids.is_stale")
     def _compute_is_stale(self):
