@@ -142,7 +142,7 @@ def achievement(
     0.0
     """
     if polarity == RANGE:
-        _check_range(range_min, range_max)
+        check_range(range_min, range_max)
         if actual is None:
             return None
         return _range_achievement(actual, range_min, range_max)
@@ -164,7 +164,21 @@ def achievement(
     return 1.0 + excess / -span
 
 
-def _check_range(range_min, range_max):
+def check_range(range_min, range_max):
+    """Check the good range of a ``range`` measure: both bounds, in order.
+
+    Raises :class:`MeasureError` ``range_missing_bound`` or
+    ``range_inverted``; returns None when the range is valid (a single
+    point included).
+
+    >>> check_range(4, 6), check_range(5, 5)
+    (None, None)
+    >>> try:
+    ...     check_range(6, 4)
+    ... except MeasureError as error:
+    ...     print(error.code)
+    range_inverted
+    """
     if range_min is None or range_max is None:
         raise MeasureError(
             "range_missing_bound", range_min=range_min, range_max=range_max

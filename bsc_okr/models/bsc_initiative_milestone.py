@@ -16,7 +16,7 @@ class BscInitiativeMilestone(models.Model):
 
     _name = "bsc.initiative.milestone"
     _description = "Initiative Milestone"
-    _inherit = ["bsc.authored.text.mixin"]
+    _inherit = ["bsc.progress.mixin", "bsc.authored.text.mixin"]
     _order = "initiative_id, date_due, sequence, id"
 
     initiative_id = fields.Many2one(
@@ -42,9 +42,6 @@ class BscInitiativeMilestone(models.Model):
         store=True,
         help="From start to target (0.0-1.0), capped at 1.0.",
     )
-    progress_percent = fields.Float(
-        compute="_compute_progress_percent", string="Progress (%)"
-    )
 
     @api.depends("start_value", "target_value", "current_value")
     def _compute_progress(self):
@@ -54,12 +51,6 @@ class BscInitiativeMilestone(models.Model):
             milestone.progress = grading.quantified_progress(
                 milestone.start_value, milestone.target_value, milestone.current_value
             )
-
-    @api.depends("progress")
-    def _compute_progress_percent(self):
-        # the progressbar widget reads 0..100, the model keeps 0..1
-        for milestone in self:
-            milestone.progress_percent = milestone.progress * 100
 
     @api.constrains("start_value", "target_value")
     def _check_values(self):

@@ -60,7 +60,11 @@ class OkrObjective(models.Model):
 
     _name = "okr.objective"
     _description = "Objective"
-    _inherit = ["bsc_okr.approval.mixin", "bsc.authored.text.mixin"]
+    _inherit = [
+        "bsc_okr.approval.mixin",
+        "bsc.progress.mixin",
+        "bsc.authored.text.mixin",
+    ]
     _order = "cycle_id desc, sequence, id"
     _check_company_auto = True
     _rec_name = "name"
@@ -258,9 +262,6 @@ class OkrObjective(models.Model):
         aggregator="avg",
         help="Weighted mean of the key results' progress, each capped at 1.0.",
     )
-    progress_percent = fields.Float(
-        compute="_compute_progress_percent", string="Progress (%)"
-    )
     is_graded = fields.Boolean(
         compute="_compute_is_graded",
         store=True,
@@ -374,11 +375,6 @@ class OkrObjective(models.Model):
                 [(kr.progress, kr.weight) for kr in krs]
             )
             objective.progress = progress or 0.0
-
-    @api.depends("progress")
-    def _compute_progress_percent(self):
-        for objective in self:
-            objective.progress_percent = objective.progress * 100
 
     @api.depends("cycle_id.state", "state")
     def _compute_is_graded(self):

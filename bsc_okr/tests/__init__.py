@@ -43,3 +43,4 @@ from . import test_security_doc
 from . import test_performance_budgets
 from . import test_demo_translations
 from . import test_authored_text
+from . import test_shared_mixins
