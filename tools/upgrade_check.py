@@ -101,7 +101,8 @@ DIGITS = 6
 # Reading a database
 # --------------------------------------------------------------------------
 def _tables(cr):
-    """Tables (and SQL views) of bsc_okr's concrete models and m2m relations."""
+    """Tables (and SQL views) of bsc_okr's models and many2many relations,
+    wizards left out (their rows are vacuumed)."""
     cr.execute(
         """
         SELECT m.model
@@ -115,7 +116,9 @@ def _tables(cr):
     names = {model.replace(".", "_") for (model,) in cr.fetchall()}
     cr.execute(
         "SELECT DISTINCT r.name FROM ir_model_relation r "
-        "JOIN ir_module_module mod ON mod.id = r.module WHERE mod.name = %s",
+        "JOIN ir_module_module mod ON mod.id = r.module "
+        "JOIN ir_model m ON m.id = r.model "
+        "WHERE mod.name = %s AND NOT m.transient",
         (ADDON,),
     )
     names |= {name for (name,) in cr.fetchall()}
@@ -144,34 +147,39 @@ def _normalise(value):
     return value
 
 
-def snapshot(dbname):
-    """Counts per table and key figures per table of a bsc_okr database."""
+def read_figures(cr):
+    """Counts per table and key figures per table, read with cursor ``cr``."""
     from psycopg2 import sql
 
     counts, figures = {}, {}
-    with contextlib.closing(devctl.pg_connect(dbname)) as conn, conn.cursor() as cr:
-        for table in _tables(cr):
-            cr.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
-            counts[table] = cr.fetchone()[0]
-        for table, columns in KEY_FIGURES.items():
-            present = _columns(cr, table)
-            if not present:
-                continue
-            columns = [column for column in columns if column in present]
-            cr.execute(
-                sql.SQL("SELECT id, {} FROM {} ORDER BY id").format(
-                    sql.SQL(", ").join(map(sql.Identifier, columns)),
-                    sql.Identifier(table),
-                )
+    for table in _tables(cr):
+        cr.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
+        counts[table] = cr.fetchone()[0]
+    for table, columns in KEY_FIGURES.items():
+        present = _columns(cr, table)
+        if not present:
+            continue
+        columns = [column for column in columns if column in present]
+        cr.execute(
+            sql.SQL("SELECT id, {} FROM {} ORDER BY id").format(
+                sql.SQL(", ").join(map(sql.Identifier, columns)),
+                sql.Identifier(table),
             )
-            figures[table] = {
-                "columns": columns,
-                "rows": {
-                    row[0]: tuple(_normalise(value) for value in row[1:])
-                    for row in cr.fetchall()
-                },
-            }
+        )
+        figures[table] = {
+            "columns": columns,
+            "rows": {
+                row[0]: tuple(_normalise(value) for value in row[1:])
+                for row in cr.fetchall()
+            },
+        }
     return {"counts": counts, "figures": figures}
+
+
+def snapshot(dbname):
+    """:func:`read_figures` of the database ``dbname``."""
+    with contextlib.closing(devctl.pg_connect(dbname)) as conn, conn.cursor() as cr:
+        return read_figures(cr)
 
 
 # --------------------------------------------------------------------------

@@ -44,3 +44,4 @@ from . import test_performance_budgets
 from . import test_demo_translations
 from . import test_authored_text
 from . import test_shared_mixins
+from . import test_upgrade_check
