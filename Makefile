@@ -4,7 +4,7 @@ DB ?= bsc_okr_demo
 PORT ?= 8069
 export INSTALL
 
-.PHONY: run test lint bench pot screenshots demo-terms
+.PHONY: run test lint upgrade-check bench pot screenshots demo-terms
 
 ## Serve Odoo with bsc_okr and its demo data on http://127.0.0.1:$(PORT)
 run:
@@ -17,6 +17,11 @@ test:
 ## Lint only
 lint:
 	$(PYTHON) tools/devctl.py lint
+
+## Install the last release (.ci/upgrade-from) with demo data in a throwaway
+## database, upgrade it with this checkout, fail if anything was lost
+upgrade-check:
+	$(PYTHON) tools/upgrade_check.py
 
 ## Company-scale benchmark (see bench/README.md); not part of `make test`
 bench:

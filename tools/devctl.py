@@ -75,13 +75,14 @@ def check_odoo():
     return release
 
 
-def addons_path():
-    """The repo root, the Odoo source's addons/ and every odoo.addons folder."""
+def addons_path(root=REPO):
+    """``root`` (the repo, or a checkout of another commit of it), the Odoo
+    source's addons/ and every odoo.addons folder."""
     import odoo
 
     import odoo.addons
 
-    paths = [str(REPO)]
+    paths = [str(root)]
     source_addons = Path(odoo.__file__).resolve().parent.parent / "addons"
     if source_addons.is_dir():
         paths.append(str(source_addons))
@@ -272,13 +273,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def odoo_cmd(*args):
+def odoo_cmd(*args, root=REPO):
     return [
         sys.executable,
         "-m",
         "odoo",
         "--addons-path",
-        addons_path(),
+        addons_path(root),
         "--http-interface",
         "127.0.0.1",
         *db_args(),

@@ -7,7 +7,7 @@ mis_builder's ``kpimatrix.py``; only the standard library is used here.
   roll-ups and accumulation over periods;
 - :mod:`.grading`: OKR key result progress, grades, callouts, sandbagging;
 - :mod:`.graph`: cause-effect links of the strategy map and OKR alignment
-  (paths, cycle detection, drawing layers);
+  (paths and cycle detection);
 - :mod:`.periods`: month, quarter and accumulation-window arithmetic.
 
 Errors are :class:`EngineError` instances carrying a machine-readable

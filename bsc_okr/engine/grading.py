@@ -1,4 +1,5 @@
-"""OKR grading: key result progress and grades, objective grades, callouts.
+"""OKR grading: key result progress and grades, objective grades, callouts;
+progress of quantified results (initiative milestones) and weighted means.
 
 Google's convention: each key result is graded 0.0-1.0; committed OKRs are
 expected to reach 1.0, aspirational ones land around 0.6-0.7 when well set;
@@ -96,6 +97,46 @@ def milestone_progress(done):
     (1.0, 0.0)
     """
     return 1.0 if done else 0.0
+
+
+def quantified_progress(start, target, current):
+    """Progress 0.0-1.0 of a quantified result, e.g. an initiative milestone.
+
+    The direction follows from the numbers (a target below the start is a
+    decrease), the result is capped to 0.0-1.0, and a target equal to the
+    start (refused on save) gives 0.0 rather than an error, so that a
+    compute never fails on it.
+
+    >>> quantified_progress(0, 40, 30), quantified_progress(50, 30, 45)
+    (0.75, 0.25)
+    >>> quantified_progress(0, 10, 25), quantified_progress(5, 5, 5)
+    (1.0, 0.0)
+    """
+    if abs(target - start) < EPSILON:
+        return 0.0
+    direction = DECREASE if target < start else INCREASE
+    progress = kr_progress(start, target, current, direction)
+    return min(max(progress or 0.0, 0.0), 1.0)
+
+
+def weighted_mean(items):
+    """Weighted mean of ``(value, weight)`` pairs; None when there are none.
+
+    When every weight is 0, every item weighs the same. Weights are the
+    caller's to validate (constraints refuse negative ones).
+
+    >>> weighted_mean([(1.0, 3), (0.0, 1)]), weighted_mean([(7, 2), (4, 1)])
+    (0.75, 6.0)
+    >>> weighted_mean([(1.0, 0), (0.0, 0)]), weighted_mean([])
+    (0.5, None)
+    """
+    items = list(items)
+    if not items:
+        return None
+    total = sum(weight for _value, weight in items)
+    if total > 0:
+        return sum(value * weight for value, weight in items) / total
+    return sum(value for value, _weight in items) / len(items)
 
 
 def kr_grade(progress):

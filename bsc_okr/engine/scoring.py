@@ -43,6 +43,13 @@ AVERAGE = "average"
 LAST = "last"
 METHODS = (SUM, AVERAGE, LAST)
 
+# Trend of a score from one period to the next.
+UP = "up"
+FLAT = "flat"
+DOWN = "down"
+#: A score above (below) the previous one by more than this is up (down).
+TREND_TOLERANCE = 0.005
+
 #: Scores are 0..SCORE_MAX.
 SCORE_MAX = 10.0
 #: Decimals kept on scores.
@@ -135,7 +142,7 @@ def achievement(
     0.0
     """
     if polarity == RANGE:
-        _check_range(range_min, range_max)
+        check_range(range_min, range_max)
         if actual is None:
             return None
         return _range_achievement(actual, range_min, range_max)
@@ -157,7 +164,21 @@ def achievement(
     return 1.0 + excess / -span
 
 
-def _check_range(range_min, range_max):
+def check_range(range_min, range_max):
+    """Check the good range of a ``range`` measure: both bounds, in order.
+
+    Raises :class:`MeasureError` ``range_missing_bound`` or
+    ``range_inverted``; returns None when the range is valid (a single
+    point included).
+
+    >>> check_range(4, 6), check_range(5, 5)
+    (None, None)
+    >>> try:
+    ...     check_range(6, 4)
+    ... except MeasureError as error:
+    ...     print(error.code)
+    range_inverted
+    """
     if range_min is None or range_max is None:
         raise MeasureError(
             "range_missing_bound", range_min=range_min, range_max=range_max
@@ -488,3 +509,65 @@ def accumulate_series(series, method, window_of=None):
         else:
             result.append(present[-1])
     return result
+
+
+def measure_series(series, method, window_of=None):
+    """The ``(actual, target)`` to score at every period of a measure.
+
+    ``series`` lists ``(period_key, value or None, target or None)`` for the
+    periods where the measure is due, in period order; ``window_of`` is as in
+    :func:`accumulate_series`. Values accumulate with
+    :func:`accumulate_series`; targets accumulate the same way, but only over
+    the periods that have a value, so that a month not yet reported does not
+    raise the bar.
+
+    - ``sum`` and ``average``: a period without a value has no actual (it is
+      missing, never a zero) and keeps its own target;
+    - ``last``: the last value is carried forward over empty periods, and is
+      compared with the period's own target.
+
+    >>> series = [(1, 10.0, 100.0), (2, None, 100.0), (3, 20.0, 50.0)]
+    >>> measure_series(series, SUM)
+    [(10.0, 100.0), (None, 100.0), (30.0, 150.0)]
+    >>> measure_series(series, LAST)
+    [(10.0, 100.0), (10.0, 100.0), (20.0, 50.0)]
+    >>> measure_series(series, AVERAGE, window_of=lambda month: month // 3)
+    [(10.0, 100.0), (None, 100.0), (20.0, 50.0)]
+    """
+    actuals = accumulate_series(
+        [(key, value) for key, value, _target in series], method, window_of
+    )
+    if method == LAST:
+        return [
+            (actual, target)
+            for (_k, _v, target), actual in zip(series, actuals, strict=True)
+        ]
+    targets = accumulate_series(
+        [(key, None if value is None else target) for key, value, target in series],
+        method,
+        window_of,
+    )
+    return [
+        (None, target) if value is None else (actual, accumulated)
+        for (_key, value, target), actual, accumulated in zip(
+            series, actuals, targets, strict=True
+        )
+    ]
+
+
+def trend(score, previous, tolerance=TREND_TOLERANCE):
+    """Trend of a score against the previous period's: up, flat or down.
+
+    Within ``tolerance`` either way it is flat (rounding noise is no trend);
+    None when either score is None.
+
+    >>> trend(7.0, 6.0), trend(7.0, 7.004), trend(5.0, 7.0), trend(5.0, None)
+    ('up', 'flat', 'down', None)
+    """
+    if score is None or previous is None:
+        return None
+    if score > previous + tolerance:
+        return UP
+    if score < previous - tolerance:
+        return DOWN
+    return FLAT

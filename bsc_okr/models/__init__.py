@@ -8,6 +8,8 @@ from . import bsc_okr_approval_mixin
 from . import okr_approval_request
 from . import okr_stage_history
 from . import bsc_score_mixin
+from . import bsc_scoring_rule_mixin
+from . import bsc_progress_mixin
 from . import bsc_live_source_mixin
 from . import bsc_threshold_profile
 from . import bsc_threshold_line

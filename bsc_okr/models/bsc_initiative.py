@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.translate import html_translate
 
+from ..engine import grading
+
 
 class BscInitiative(models.Model):
     """An initiative of the strategic action plan.
@@ -14,7 +16,12 @@ class BscInitiative(models.Model):
 
     _name = "bsc.initiative"
     _description = "Strategic Initiative"
-    _inherit = ["mail.thread", "mail.activity.mixin", "bsc.authored.text.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "bsc.progress.mixin",
+        "bsc.authored.text.mixin",
+    ]
     _order = "sequence, date_start, id"
 
     name = fields.Char(required=True, tracking=True, translate=True)
@@ -76,9 +83,6 @@ class BscInitiative(models.Model):
         aggregator="avg",
         help="Weighted mean progress of the milestones (1.0 = all reached).",
     )
-    progress_percent = fields.Float(
-        compute="_compute_progress_percent", string="Progress (%)"
-    )
     origin = fields.Char(
         help="Where the initiative came from, e.g. the learning plan it was "
         "promoted from.",
@@ -95,24 +99,10 @@ class BscInitiative(models.Model):
     @api.depends("milestone_ids.progress", "milestone_ids.weight")
     def _compute_progress(self):
         for initiative in self:
-            milestones = initiative.milestone_ids
-            total = sum(milestones.mapped("weight"))
-            if total > 0:
-                initiative.progress = (
-                    sum(m.progress * m.weight for m in milestones) / total
-                )
-            elif milestones:
-                initiative.progress = sum(milestones.mapped("progress")) / len(
-                    milestones
-                )
-            else:
-                initiative.progress = 0.0
-
-    @api.depends("progress")
-    def _compute_progress_percent(self):
-        # the progressbar widget reads 0..100, the model keeps 0..1
-        for initiative in self:
-            initiative.progress_percent = initiative.progress * 100
+            progress = grading.weighted_mean(
+                (m.progress, m.weight) for m in initiative.milestone_ids
+            )
+            initiative.progress = progress or 0.0
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

@@ -16,7 +16,7 @@ class BscInitiativeMilestone(models.Model):
 
     _name = "bsc.initiative.milestone"
     _description = "Initiative Milestone"
-    _inherit = ["bsc.authored.text.mixin"]
+    _inherit = ["bsc.progress.mixin", "bsc.authored.text.mixin"]
     _order = "initiative_id, date_due, sequence, id"
 
     initiative_id = fields.Many2one(
@@ -42,35 +42,15 @@ class BscInitiativeMilestone(models.Model):
         store=True,
         help="From start to target (0.0-1.0), capped at 1.0.",
     )
-    progress_percent = fields.Float(
-        compute="_compute_progress_percent", string="Progress (%)"
-    )
 
     @api.depends("start_value", "target_value", "current_value")
     def _compute_progress(self):
         for milestone in self:
-            if abs(milestone.target_value - milestone.start_value) < 1e-9:
-                # Refused by _check_values; keep the compute total meanwhile.
-                milestone.progress = 0.0
-                continue
-            direction = (
-                "decrease"
-                if milestone.target_value < milestone.start_value
-                else "increase"
+            # A target equal to the start is refused by _check_values; the
+            # engine gives 0.0 for it meanwhile, so the compute stays total.
+            milestone.progress = grading.quantified_progress(
+                milestone.start_value, milestone.target_value, milestone.current_value
             )
-            progress = grading.kr_progress(
-                milestone.start_value,
-                milestone.target_value,
-                milestone.current_value,
-                direction,
-            )
-            milestone.progress = min(max(progress or 0.0, 0.0), 1.0)
-
-    @api.depends("progress")
-    def _compute_progress_percent(self):
-        # the progressbar widget reads 0..100, the model keeps 0..1
-        for milestone in self:
-            milestone.progress_percent = milestone.progress * 100
 
     @api.constrains("start_value", "target_value")
     def _check_values(self):

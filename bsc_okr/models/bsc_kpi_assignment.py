@@ -3,7 +3,6 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..engine import EngineError, scoring
 from .bsc_kpi_sheet import STATUS_SELECTION
-from .bsc_measure import POLARITY_SELECTION
 
 #: Execution approaches whose measures may be appraised (fusion mode 2: clear
 #: objectives run by KPIs are appraised, stretch ones run by OKRs are not).
@@ -22,7 +21,7 @@ class BscKpiAssignment(models.Model):
 
     _name = "bsc.kpi.assignment"
     _description = "KPI Assignment"
-    _inherit = ["bsc.authored.text.mixin"]
+    _inherit = ["bsc.scoring.rule.mixin", "bsc.authored.text.mixin"]
     _order = "sheet_id, sequence, id"
 
     #: Copied from the measure or KPI definition (HR may adjust them).
@@ -86,13 +85,14 @@ class BscKpiAssignment(models.Model):
         precompute=True,
         translate=True,
     )
+    # No default: the polarity comes from the source (a default would be
+    # written at create and win over the compute).
     polarity = fields.Selection(
-        POLARITY_SELECTION,
         compute="_compute_from_source",
         precompute=True,
         store=True,
         readonly=False,
-        required=True,
+        default=None,
     )
     baseline = fields.Float(
         compute="_compute_from_source",
@@ -260,18 +260,6 @@ class BscKpiAssignment(models.Model):
                         "OKRs stay out of appraisal.",
                         measure=line.measure_id.name,
                         objective=objective.name,
-                    )
-                )
-
-    @api.constrains("polarity", "range_min", "range_max")
-    def _check_range(self):
-        for line in self.filtered(lambda a: a.polarity == "range"):
-            if line.range_min > line.range_max:
-                raise ValidationError(
-                    self.env._(
-                        "The KPI %(name)s has an invalid range: the lowest good "
-                        "value must not exceed the highest.",
-                        name=line.name,
                     )
                 )
 

@@ -33,13 +33,20 @@ class BscLiveSourceMixin(models.AbstractModel):
       configure it, checked server-side in ``create``/``write``;
     - model, fields and domain are validated on save.
 
-    Inheriting models (``bsc.measure``, ``okr.key.result``) may override
-    :meth:`_live_is_enabled`, :meth:`_live_config_groups`,
-    :meth:`_live_config_fields` and :meth:`_live_company`.
+    Inheriting models (``bsc.measure``, ``okr.key.result``) name in
+    :attr:`_live_source_field` the selection whose value ``"live"`` switches
+    the source on, and may override :meth:`_live_config_groups` and
+    :meth:`_live_company`.
     """
 
     _name = "bsc.live.source.mixin"
     _description = "Live Value Source"
+
+    #: Selection field of the inheriting model whose value ``"live"`` turns
+    #: the live source on (e.g. ``source_type``); switching it to or from
+    #: ``"live"`` counts as configuring the source. None: a record is live
+    #: as soon as it names a source model.
+    _live_source_field = None
 
     live_model_id = fields.Many2one(
         "ir.model",
@@ -108,6 +115,8 @@ class BscLiveSourceMixin(models.AbstractModel):
     def _live_is_enabled(self):
         """Whether this record takes its values from the live source."""
         self.ensure_one()
+        if self._live_source_field:
+            return self[self._live_source_field] == "live"
         return bool(self.live_model_id)
 
     def _live_config_groups(self):
@@ -116,6 +125,8 @@ class BscLiveSourceMixin(models.AbstractModel):
 
     def _live_config_fields(self):
         """Fields whose change counts as configuring the live source."""
+        if self._live_source_field:
+            return (*LIVE_CONFIG_FIELDS, self._live_source_field)
         return LIVE_CONFIG_FIELDS
 
     def _live_company(self):
@@ -279,10 +290,17 @@ class BscLiveSourceMixin(models.AbstractModel):
             )
 
     def _live_changed(self, vals):
-        """The records of self whose live configuration ``vals`` changes."""
-        fnames = [fname for fname in self._live_config_fields() if fname in vals]
-        if not fnames:
-            return self.browse()
+        """The records of self whose live configuration ``vals`` changes.
+
+        For :attr:`_live_source_field`, only a switch to or from ``"live"``
+        counts: moving between two other sources configures nothing.
+        """
+        switch = self._live_source_field
+        fnames = [
+            fname
+            for fname in self._live_config_fields()
+            if fname in vals and fname != switch
+        ]
         changed = self.browse()
         for record in self:
             for fname in fnames:
@@ -292,11 +310,17 @@ class BscLiveSourceMixin(models.AbstractModel):
                 if (old or False) != (vals[fname] or False):
                     changed |= record
                     break
+        if switch and switch in vals:
+            changed |= self.filtered(
+                lambda record: (record[switch] == "live") != (vals[switch] == "live")
+            )
         return changed
 
     @api.model
     def _live_vals_enable(self, vals):
         """Whether creating a record with ``vals`` makes its source live."""
+        if self._live_source_field:
+            return vals.get(self._live_source_field) == "live"
         return bool(vals.get("live_model_id"))
 
     @api.model_create_multi

@@ -7,11 +7,6 @@ from odoo.exceptions import ValidationError
 
 from ..engine import periods as engine_periods
 
-POLARITY_SELECTION = [
-    ("higher", "Higher is better"),
-    ("lower", "Lower is better"),
-    ("range", "Within a range"),
-]
 PERIOD_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
 
 
@@ -30,10 +25,12 @@ class BscMeasure(models.Model):
     _inherit = [
         "mail.thread",
         "bsc.score.mixin",
+        "bsc.scoring.rule.mixin",
         "bsc.live.source.mixin",
         "bsc.authored.text.mixin",
     ]
     _order = "scorecard_id, objective_id, sequence, id"
+    _live_source_field = "source_type"
 
     name = fields.Char(required=True, tracking=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -66,14 +63,7 @@ class BscMeasure(models.Model):
         help="Shown after values when the unit is 'Other', e.g. 'products'.",
         translate=True,
     )
-    polarity = fields.Selection(
-        POLARITY_SELECTION,
-        required=True,
-        default="higher",
-        tracking=True,
-    )
-    range_min = fields.Float(help="Lowest good value (polarity 'Within a range').")
-    range_max = fields.Float(help="Highest good value (polarity 'Within a range').")
+    polarity = fields.Selection(tracking=True)
     frequency = fields.Selection(
         [("monthly", "Monthly"), ("quarterly", "Quarterly"), ("yearly", "Yearly")],
         required=True,
@@ -89,9 +79,6 @@ class BscMeasure(models.Model):
         "the horizon start): Sum (e.g. revenue), Average (e.g. satisfaction) "
         "or Last value, carried forward (e.g. headcount). Targets accumulate "
         "the same way.",
-    )
-    baseline = fields.Float(
-        help="Starting point: achievement is measured from it towards the target."
     )
     target = fields.Float(
         string="Default Target",
@@ -179,46 +166,6 @@ class BscMeasure(models.Model):
                         weight=measure.weight,
                     )
                 )
-
-    @api.constrains("polarity", "range_min", "range_max")
-    def _check_range(self):
-        for measure in self:
-            if measure.polarity == "range" and measure.range_min > measure.range_max:
-                raise ValidationError(
-                    self.env._(
-                        "The range of %(name)s is inverted: its lowest good value "
-                        "(%(min)s) is above its highest (%(max)s).",
-                        name=measure.name,
-                        min=measure.range_min,
-                        max=measure.range_max,
-                    )
-                )
-
-    # ------------------------------------------------------------------
-    # Live source hooks
-    # ------------------------------------------------------------------
-    def _live_is_enabled(self):
-        self.ensure_one()
-        return self.source_type == "live"
-
-    @api.model
-    def _live_vals_enable(self, vals):
-        return vals.get("source_type") == "live"
-
-    def _live_config_fields(self):
-        return (*super()._live_config_fields(), "source_type")
-
-    def _live_changed(self, vals):
-        # Only switching to or from "live" configures the source; moving
-        # between manual and push does not.
-        changed = super()._live_changed(
-            {key: value for key, value in vals.items() if key != "source_type"}
-        )
-        if "source_type" in vals:
-            changed |= self.filtered(
-                lambda m: (m.source_type == "live") != (vals["source_type"] == "live")
-            )
-        return changed
 
     # ------------------------------------------------------------------
     # Actions

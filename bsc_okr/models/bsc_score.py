@@ -1,3 +1,4 @@
+import functools
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -27,8 +28,6 @@ MEASURE_CURRENT_FIELDS = (
     "current_target",
     "current_achievement",
 )
-# Score above (or below) the previous period's by more than this: up (down).
-TREND_TOLERANCE = 0.005
 
 
 class BscScore(models.Model):
@@ -232,11 +231,30 @@ class BscScore(models.Model):
         """Engine result of each due period of a measure: {period_id: result}.
 
         ``periods`` are ``(id, date_start)`` pairs in date order (plain
-        tuples: this loop runs measures x periods times).
+        tuples: this loop runs measures x periods times). The engine
+        accumulates (:func:`~odoo.addons.bsc_okr.engine.scoring.measure_series`)
+        and scores; this method only feeds it.
         """
-        method = measure.accumulation
-        frequency = measure.frequency
+        values = data["values"]
+        targets = data["targets"]
         default_target = measure.target
+        due = [
+            (period_id, date_start)
+            for period_id, date_start in periods
+            if engine_periods.is_due(date_start, measure.frequency, horizon_start)
+        ]
+        accumulated = scoring.measure_series(
+            [
+                (
+                    date_start,
+                    values.get((measure.id, period_id)),
+                    targets.get((measure.id, period_id), default_target),
+                )
+                for period_id, date_start in due
+            ],
+            measure.accumulation,
+            functools.partial(engine_periods.window_start, horizon_start=horizon_start),
+        )
         score_args = (
             measure.baseline,
             measure.polarity,
@@ -244,35 +262,16 @@ class BscScore(models.Model):
             measure.range_min,
             measure.range_max,
         )
-        values = data["values"]
-        targets = data["targets"]
-        window = None
-        present_values, present_targets = [], []
-        last_value = None
-        results = {}
-        for period_id, date_start in periods:
-            if not engine_periods.is_due(date_start, frequency, horizon_start):
-                continue
-            period_window = engine_periods.window_start(date_start, horizon_start)
-            if period_window != window:
-                window = period_window
-                present_values, present_targets, last_value = [], [], None
-            value = values.get((measure.id, period_id))
-            target = targets.get((measure.id, period_id), default_target)
-            if value is not None:
-                present_values.append((period_id, value))
-                present_targets.append((period_id, target))
-                last_value = value
-            if method == scoring.LAST:
-                actual = last_value
-            elif value is None:
-                actual = None
-            else:
-                actual = scoring.accumulate(present_values, method)
-                target = scoring.accumulate(present_targets, method)
-            result = scoring.score_measure(actual, target, *score_args)
-            results[period_id] = (actual, target, result)
-        return results
+        return {
+            period_id: (
+                actual,
+                target,
+                scoring.score_measure(actual, target, *score_args),
+            )
+            for (period_id, _date), (actual, target) in zip(
+                due, accumulated, strict=True
+            )
+        }
 
     def _score_scorecard(self, scorecard, periods, scored, data, bands):
         """Results per (level, record id, period id) for one scorecard.
@@ -477,16 +476,7 @@ class BscScore(models.Model):
                 if period_id != period.id:
                     continue
                 score = node.get("score")
-                before = previous_scores.get((level, record_id))
-                trend = None
-                if score is not None and before is not None:
-                    trend = (
-                        "up"
-                        if score > before + TREND_TOLERANCE
-                        else "down"
-                        if score < before - TREND_TOLERANCE
-                        else "flat"
-                    )
+                trend = scoring.trend(score, previous_scores.get((level, record_id)))
                 vals = {
                     "current_period_id": period.id,
                     "current_score": score,

@@ -25,9 +25,14 @@ class OkrKeyResult(models.Model):
 
     _name = "okr.key.result"
     _description = "Key Result"
-    _inherit = ["bsc.live.source.mixin", "bsc.authored.text.mixin"]
+    _inherit = [
+        "bsc.live.source.mixin",
+        "bsc.progress.mixin",
+        "bsc.authored.text.mixin",
+    ]
     _order = "objective_id, sequence, id"
     _check_company_auto = True
+    _live_source_field = "source_type"
 
     #: Fields an employee may only change while the objective is a draft.
     _okr_locked_fields = {
@@ -130,9 +135,6 @@ class OkrKeyResult(models.Model):
         help="1.0 when the target is reached; beyond the target it exceeds "
         "1.0, but grading caps it at 1.0.",
     )
-    progress_percent = fields.Float(
-        compute="_compute_progress_percent", string="Progress (%)"
-    )
     confidence = fields.Integer(
         default=5,
         aggregator="avg",
@@ -233,11 +235,6 @@ class OkrKeyResult(models.Model):
             # An invalid draft (target equal to start) is refused by the
             # constraint below; until then it simply has no progress.
             return 0.0
-
-    @api.depends("progress")
-    def _compute_progress_percent(self):
-        for key_result in self:
-            key_result.progress_percent = key_result.progress * 100
 
     @api.depends(
         "progress",
@@ -554,31 +551,9 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     # Automatic sources: the live mixin of bsc_okr, or a scorecard measure
     # ------------------------------------------------------------------
-    def _live_is_enabled(self):
-        self.ensure_one()
-        return self.source_type == "live"
-
-    @api.model
-    def _live_vals_enable(self, vals):
-        return vals.get("source_type") == "live"
-
     def _live_config_groups(self):
         # OKR managers set up the automatic key results of their team.
         return (*super()._live_config_groups(), "bsc_okr.group_okr_manager")
-
-    def _live_config_fields(self):
-        return (*super()._live_config_fields(), "source_type")
-
-    def _live_changed(self, vals):
-        # Only switching to or from "live" configures the source.
-        changed = super()._live_changed(
-            {key: value for key, value in vals.items() if key != "source_type"}
-        )
-        if "source_type" in vals:
-            changed |= self.filtered(
-                lambda kr: (kr.source_type == "live") != (vals["source_type"] == "live")
-            )
-        return changed
 
     def _okr_source_values(self):
         """``{key_result: value}`` read from each automatic source now.

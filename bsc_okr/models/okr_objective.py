@@ -60,7 +60,11 @@ class OkrObjective(models.Model):
 
     _name = "okr.objective"
     _description = "Objective"
-    _inherit = ["bsc_okr.approval.mixin", "bsc.authored.text.mixin"]
+    _inherit = [
+        "bsc_okr.approval.mixin",
+        "bsc.progress.mixin",
+        "bsc.authored.text.mixin",
+    ]
     _order = "cycle_id desc, sequence, id"
     _check_company_auto = True
     _rec_name = "name"
@@ -265,9 +269,6 @@ class OkrObjective(models.Model):
         aggregator="avg",
         help="Weighted mean of the key results' progress, each capped at 1.0.",
     )
-    progress_percent = fields.Float(
-        compute="_compute_progress_percent", string="Progress (%)"
-    )
     is_graded = fields.Boolean(
         compute="_compute_is_graded",
         store=True,
@@ -405,11 +406,6 @@ class OkrObjective(models.Model):
             )
             objective.progress = progress or 0.0
 
-    @api.depends("progress")
-    def _compute_progress_percent(self):
-        for objective in self:
-            objective.progress_percent = objective.progress * 100
-
     @api.depends("cycle_id.state", "state")
     def _compute_is_graded(self):
         for objective in self:
@@ -437,10 +433,8 @@ class OkrObjective(models.Model):
     def _compute_confidence(self):
         for objective in self:
             krs = objective.key_result_ids.filtered(lambda kr: kr.weight > 0)
-            total = sum(krs.mapped("weight"))
-            objective.confidence = (
-                sum(kr.confidence * kr.weight for kr in krs) / total if total else 0.0
-            )
+            confidence = grading.weighted_mean((kr.confidence, kr.weight) for kr in krs)
+            objective.confidence = confidence or 0.0
 
     @api.depends("key_result_ids.is_stale")
     def _compute_is_stale(self):

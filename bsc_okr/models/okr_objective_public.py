@@ -20,6 +20,7 @@ class OkrObjectivePublic(models.Model):
 
     _name = "okr.objective.public"
     _description = "Objective (public)"
+    _inherit = ["bsc.progress.mixin"]
     _auto = False
     _log_access = True
     _order = "cycle_id desc, sequence, id"
@@ -67,9 +68,6 @@ class OkrObjectivePublic(models.Model):
     visibility = fields.Selection(VISIBILITIES, readonly=True)
     state = fields.Selection(STATES, readonly=True)
     progress = fields.Float(readonly=True, aggregator="avg")
-    progress_percent = fields.Float(
-        compute="_compute_progress_percent", string="Progress (%)"
-    )
     parent_id = fields.Many2one(
         "okr.objective.public", string="Primary Parent", readonly=True
     )
@@ -118,11 +116,6 @@ class OkrObjectivePublic(models.Model):
         "OKR administrators may open.",
     )
     can_open_objective = fields.Boolean(compute="_compute_objective_id")
-
-    @api.depends("progress")
-    def _compute_progress_percent(self):
-        for objective in self:
-            objective.progress_percent = objective.progress * 100
 
     @api.depends_context("uid")
     def _compute_objective_id(self):

@@ -46,3 +46,5 @@ from . import test_authored_text
 from . import test_control_chars
 from . import test_first_minutes
 from . import test_demo_personas
+from . import test_shared_mixins
+from . import test_upgrade_check

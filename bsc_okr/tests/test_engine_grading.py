@@ -101,6 +101,27 @@ class TestEngineGrading(BaseCase):
         self.assertEqual(grading.milestone_progress(True), 1.0)
         self.assertEqual(grading.milestone_progress(False), 0.0)
 
+    def test_quantified_progress(self):
+        """Initiative milestones: either direction, capped to 0.0-1.0."""
+        self.assertEqual(grading.quantified_progress(0, 40, 30), 0.75)
+        self.assertEqual(grading.quantified_progress(0, 40, 60), 1.0)
+        self.assertEqual(grading.quantified_progress(0, 40, -5), 0.0)
+        # A target below the start is a decrease.
+        self.assertEqual(grading.quantified_progress(50, 30, 45), 0.25)
+        self.assertEqual(grading.quantified_progress(50, 30, 10), 1.0)
+        self.assertEqual(grading.quantified_progress(50, 30, 70), 0.0)
+        # Target equal to the start: no progress, no error.
+        self.assertEqual(grading.quantified_progress(5, 5, 9), 0.0)
+
+    def test_weighted_mean(self):
+        self.assertEqual(grading.weighted_mean([(1.0, 3), (0.0, 1)]), 0.75)
+        self.assertEqual(grading.weighted_mean(iter([(8, 1), (2, 2)])), 4.0)
+        # A zero weight counts for nothing while another weighs more...
+        self.assertEqual(grading.weighted_mean([(1.0, 0), (0.5, 2)]), 0.5)
+        # ...but when all weigh 0, all weigh the same.
+        self.assertEqual(grading.weighted_mean([(1.0, 0), (0.0, 0)]), 0.5)
+        self.assertIsNone(grading.weighted_mean([]))
+
     def test_kr_grade(self):
         self.assertEqual(grading.kr_grade(0.666), 0.67)
         self.assertEqual(grading.kr_grade(0.75), 0.75)

@@ -542,3 +542,86 @@ class TestEngineScoring(BaseCase):
         )
         self.assertAlmostEqual(result.achievement, 0.9)
         self.assertEqual((result.score, result.status), (9.0, AMBER))
+
+    # ------------------------------------------------------------------
+    # measure series and trend (what bsc.score feeds and stores)
+    # ------------------------------------------------------------------
+    def test_measure_series(self):
+        """Year to date from March 2024: the actual and target of each month."""
+        horizon = datetime.date(2024, 3, 1)
+        months = periods.month_starts(horizon, datetime.date(2025, 3, 1))
+        window_of = functools.partial(periods.window_start, horizon_start=horizon)
+        # Values in March, May, January; targets 100 a month, 40 in May.
+        values = {0: 10.0, 2: 30.0, 10: 5.0}
+        series = [
+            (month, values.get(index), 40.0 if index == 2 else 100.0)
+            for index, month in enumerate(months)
+        ]
+        result = scoring.measure_series(series, SUM, window_of)
+        self.assertEqual(result[0], (10.0, 100.0))
+        # April: nothing reported, so no actual; its own target.
+        self.assertEqual(result[1], (None, 100.0))
+        # May: March + May, against the targets of the months reported.
+        self.assertEqual(result[2], (40.0, 140.0))
+        # January 2025 opens a new window.
+        self.assertEqual(result[10], (5.0, 100.0))
+        self.assertEqual(result[11], (None, 100.0))
+        average = scoring.measure_series(series, AVERAGE, window_of)
+        self.assertEqual(average[2], (20.0, 70.0))
+        last = scoring.measure_series(series, LAST, window_of)
+        # The last value carries forward, against each month's own target.
+        self.assertEqual(last[1], (10.0, 100.0))
+        self.assertEqual(last[3], (30.0, 100.0))
+        self.assertEqual(last[9], (30.0, 100.0))
+        self.assertEqual(last[10], (5.0, 100.0))
+        self.assertEqual(scoring.measure_series([], SUM), [])
+        with self.assertRaises(MeasureError):
+            scoring.measure_series(series, "median")
+
+    def test_measure_series_matches_accumulate(self):
+        """The series equals scoring each month on its own with accumulate()."""
+        horizon = datetime.date(2024, 5, 1)
+        months = periods.month_starts(horizon, datetime.date(2026, 4, 1))
+        window_of = functools.partial(periods.window_start, horizon_start=horizon)
+        series = [
+            (
+                month,
+                None if index % 3 == 1 else float(index * 7 % 11),
+                None if index % 5 == 4 else 10.0 + index,
+            )
+            for index, month in enumerate(months)
+        ]
+        for method in (SUM, AVERAGE, LAST):
+            with self.subTest(method=method):
+                expected = []
+                for index, (month, value, target) in enumerate(series):
+                    start = months.index(window_of(month))
+                    window = series[start : index + 1]
+                    reported = [(k, v) for k, v, _t in window if v is not None]
+                    if method == LAST:
+                        expected.append((scoring.accumulate(reported, LAST), target))
+                    elif value is None:
+                        expected.append((None, target))
+                    else:
+                        targets = [(k, t) for k, v, t in window if v is not None]
+                        expected.append(
+                            (
+                                scoring.accumulate(reported, method),
+                                scoring.accumulate(targets, method),
+                            )
+                        )
+                self.assertEqual(
+                    scoring.measure_series(series, method, window_of), expected
+                )
+
+    def test_trend(self):
+        self.assertEqual(scoring.trend(7.0, 6.0), scoring.UP)
+        self.assertEqual(scoring.trend(6.0, 7.0), scoring.DOWN)
+        # Within the tolerance either way: flat.
+        self.assertEqual(scoring.trend(7.004, 7.0), scoring.FLAT)
+        self.assertEqual(scoring.trend(6.996, 7.0), scoring.FLAT)
+        self.assertEqual(scoring.trend(7.01, 7.0), scoring.UP)
+        self.assertEqual(scoring.trend(0.0, 0.0), scoring.FLAT)
+        self.assertIsNone(scoring.trend(None, 7.0))
+        self.assertIsNone(scoring.trend(7.0, None))
+        self.assertEqual(scoring.trend(7.5, 7.0, tolerance=1.0), scoring.FLAT)
