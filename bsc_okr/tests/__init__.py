@@ -11,6 +11,7 @@ from . import test_bsc_scoring
 from . import test_bsc_live
 from . import test_bsc_security
 from . import test_bsc_strategy_map
+from . import test_bsc_evidence
 from . import test_bsc_rpc
 from . import test_bsc_cron
 from . import test_okr_checkin
