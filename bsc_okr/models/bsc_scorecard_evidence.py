@@ -50,7 +50,11 @@ class BscScorecardEvidence(models.Model):
         """
         stored = self.env["bsc.objective.link"]
         for scorecard in self:
-            links = scorecard.link_ids
+            # Read from the database: the one2many cache may hold new
+            # (unsaved) links during a data load, which have no row to lock.
+            links = self.env["bsc.objective.link"].search(
+                [("scorecard_id", "=", scorecard.id)]
+            )
             if not links:
                 scorecard.evidence_date = fields.Datetime.now()
                 continue

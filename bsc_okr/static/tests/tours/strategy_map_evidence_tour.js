@@ -23,10 +23,15 @@ registry.category("web_tour.tours").add("bsc_okr_strategy_map_evidence_tour", {
             trigger: ".o_bsc_evidence_legend:contains(Supported):contains(Contradicted):contains(Reverse):contains(No evidence):contains(Insufficient data)",
         },
         {
+            // SVG paths have no layout box of their own, so the tour waits on
+            // the (visible) drawing and checks its arrows inside it.
             content: "The supported link is drawn solid green, with its figures on hover",
-            trigger: "svg.o_bsc_map_links[data-evidence=on] path.o_bsc_evidence_supported[data-evidence=supported]",
+            trigger: "svg.o_bsc_map_links[data-evidence=on]:has(path.o_bsc_evidence_supported)",
             run() {
-                const title = this.anchor.querySelector("title").textContent;
+                const path = this.anchor.querySelector(
+                    "path.o_bsc_evidence_supported[data-evidence=supported]"
+                );
+                const title = path.querySelector("title").textContent;
                 if (!title.includes("Training hours") || !title.includes("r = ")) {
                     throw new Error(`Unexpected hover text: ${title}`);
                 }
@@ -34,7 +39,7 @@ registry.category("web_tour.tours").add("bsc_okr_strategy_map_evidence_tour", {
         },
         {
             content: "The link without history is drawn faint",
-            trigger: "path.o_bsc_evidence_insufficient[data-evidence=insufficient]",
+            trigger: "svg.o_bsc_map_links[data-evidence=on]:has(path.o_bsc_evidence_insufficient[data-evidence=insufficient])",
         },
         {
             content: "Switch it off again",
