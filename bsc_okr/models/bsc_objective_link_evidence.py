@@ -1,6 +1,6 @@
 import contextlib
-import html
 import contextvars
+import html
 import logging
 from collections import defaultdict
 
@@ -97,8 +97,7 @@ class BscObjectiveLinkEvidence(models.Model):
         string="Best Lag (periods)",
         readonly=True,
         copy=False,
-        help="Delay at which changes of the cause and of the effect "
-        "correlate most.",
+        help="Delay at which changes of the cause and of the effect correlate most.",
     )
     evidence_r = fields.Float(
         string="Correlation (r)",
@@ -129,8 +128,7 @@ class BscObjectiveLinkEvidence(models.Model):
         readonly=True,
         copy=False,
         digits=(5, 4),
-        help="The same test the other way round: does the effect predict "
-        "the cause?",
+        help="The same test the other way round: does the effect predict the cause?",
     )
     evidence_q_reverse = fields.Float(
         string="Reverse q-value", readonly=True, copy=False, digits=(5, 4)
@@ -279,7 +277,10 @@ class BscObjectiveLinkEvidence(models.Model):
         )
         Period = self.env["bsc.period"]
         periods = Period.search_fetch(
-            [("scorecard_id", "in", links.scorecard_id.ids), ("date_start", "<=", today)],
+            [
+                ("scorecard_id", "in", links.scorecard_id.ids),
+                ("date_start", "<=", today),
+            ],
             ["scorecard_id", "date_start", "name"],
             order="date_start, id",
         )
@@ -383,9 +384,9 @@ class BscObjectiveLinkEvidence(models.Model):
             cause = measure_names.get(row["cause_measure_id"]) or objective_names.get(
                 row["cause_id"], ""
             )
-            effect = measure_names.get(
-                row["effect_measure_id"]
-            ) or objective_names.get(row["effect_id"], "")
+            effect = measure_names.get(row["effect_measure_id"]) or objective_names.get(
+                row["effect_id"], ""
+            )
             texts[row["id"]] = self.browse(row["id"])._evidence_text(cause, effect)
         return texts
 
@@ -421,23 +422,25 @@ class BscObjectiveLinkEvidence(models.Model):
             self.write(vals)
 
     def _lock_for_evidence(self):
-        """Lock this link's row, or return False if someone holds it.
+        """Lock these links' rows; return the links locked, without those
+        someone else holds (one query, no waiting).
 
         A link being edited right now keeps its old verdict (cleared by the
         edit itself) and is tested on the next run.
         """
-        self.ensure_one()
+        if not self.ids:
+            return self.browse()
         try:
             self.env.cr.execute(
                 SQL(
-                    "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+                    "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED",
                     SQL.identifier(self._table),
-                    self.id,
+                    tuple(self.ids),
                 )
             )
         except psycopg2.errors.SerializationFailure:
-            return False
-        return bool(self.env.cr.fetchall())
+            return self.browse()
+        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
     # Texts and chart
@@ -545,9 +548,10 @@ class BscObjectiveLinkEvidence(models.Model):
             top = height + pad
             middle = top + height / 2
             bar = (width - 2 * pad) / max(len(correlations), 1)
+            caption = self.env._("Correlation of the changes by lag (months)")
             parts.append(
                 f'<text x="{pad}" y="{top + 10}" font-size="11">'
-                f"{html.escape(self.env._('Correlation of the changes by lag (months)'))}"
+                f"{html.escape(caption)}"
                 "</text>"
                 f'<line x1="{pad}" x2="{width - pad}" y1="{middle}" y2="{middle}" '
                 'stroke="#9AA0A6"/>'

@@ -42,7 +42,8 @@ class BscScorecardEvidence(models.Model):
 
     def _test_links(self):
         """Test the links of these scorecards: one engine run per scorecard
-        (the q-values correct over its whole map), one savepoint per link.
+        (the q-values correct over its whole map), stored by
+        :meth:`_store_link_evidence` (no link ever half-stored).
 
         A link that fails to store (being edited, deleted meanwhile) keeps
         its state and is logged; the others are stored. Running it twice
@@ -70,22 +71,53 @@ class BscScorecardEvidence(models.Model):
                 for link in links
             ]
             results = evidence.assess_links(inputs)
-            for link, result in zip(links, results, strict=True):
-                try:
-                    with self.env.cr.savepoint():
-                        if not link._lock_for_evidence():
-                            _logger.info(
-                                "bsc_okr: link %s is being edited, tested next run",
-                                link.id,
-                            )
-                            continue
-                        link._store_evidence(result, series[link.id]["source"])
-                        stored |= link
-                except (psycopg2.Error, ValueError) as error:
-                    _logger.warning(
-                        "bsc_okr: evidence of link %s not stored: %s", link.id, error
-                    )
+            stored |= scorecard._store_link_evidence(links, results, series)
             scorecard.evidence_date = fields.Datetime.now()
+        return stored
+
+    def _store_link_evidence(self, links, results, series):
+        """Store the verdicts of ``links``; return the links stored.
+
+        First all at once, in one savepoint (a few batched queries); if
+        anything fails, that savepoint is rolled back and each link is
+        stored again in its own savepoint, so that one failing link never
+        leaves half-stored evidence nor loses the others. Links locked by
+        an edit in progress are skipped (tested on the next run).
+        """
+        pairs = list(zip(links, results, strict=True))
+        try:
+            with self.env.cr.savepoint():
+                locked = links._lock_for_evidence()
+                for link, result in pairs:
+                    if link in locked:
+                        link._store_evidence(result, series[link.id]["source"])
+            skipped = links - locked
+            if skipped:
+                _logger.info(
+                    "bsc_okr: links %s are being edited, tested next run", skipped.ids
+                )
+            return locked
+        except (psycopg2.Error, ValueError) as error:
+            # The savepoint undid the rows; drop the cache and pending writes
+            # of that attempt too (everything before it was flushed on entry).
+            self.env.clear()
+            _logger.info("bsc_okr: storing link by link after: %s", error)
+        stored = self.env["bsc.objective.link"]
+        for link, result in pairs:
+            try:
+                with self.env.cr.savepoint():
+                    if not link._lock_for_evidence():
+                        _logger.info(
+                            "bsc_okr: link %s is being edited, tested next run",
+                            link.id,
+                        )
+                        continue
+                    link._store_evidence(result, series[link.id]["source"])
+                    stored |= link
+            except (psycopg2.Error, ValueError) as error:
+                _logger.warning(
+                    "bsc_okr: evidence of link %s not stored: %s", link.id, error
+                )
         return stored
 
     @api.model
