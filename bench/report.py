@@ -142,7 +142,6 @@ def scale_section(record):
     evid = res.get("evidence")
     if evid:
         ratio = _ratio(evid["ours"], evid["floor"])
-        fast = evid["ours"]["median"] <= 2
         met = ratio is not None and ratio <= 2 and evid["ours"]["median"] <= 2
         lines.append(
             f"| 7 | test the map's links, {evid['links']} links x {evid['months']} "

@@ -77,9 +77,8 @@ class TestEngineEvidence(BaseCase):
         self.assertEqual(result.failed, 0)
 
     def test_granger_matches_statsmodels(self):
-        for cause, effect, differenced, lag, f_ref, p_ref, df_ref in (
-            STATSMODELS_SSR_FTEST
-        ):
+        for row in STATSMODELS_SSR_FTEST:
+            cause, effect, differenced, lag, f_ref, p_ref, df_ref = row
             with self.subTest(cause=cause, effect=effect, lag=lag, diff=differenced):
                 x, y = np.array(SERIES[cause]), np.array(SERIES[effect])
                 if differenced:
