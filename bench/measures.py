@@ -265,6 +265,138 @@ def measure_strategy_map(env, scale, runs=RUNS, log=print):
 
 
 # ----------------------------------------------------------------------
+# Measure 7: evidence of a company-sized strategy map (issue 15)
+# ----------------------------------------------------------------------
+EVIDENCE_LAYERS = 4  # perspectives, bottom-up
+EVIDENCE_PER_LAYER = 50  # objectives per perspective: 200 objectives
+EVIDENCE_LINKS_PER_STEP = 200  # links from each perspective to the next: 600
+EVIDENCE_MONTHS = 36
+
+
+def _evidence_fixture(env):
+    """A scorecard of 200 objectives (one monthly measure each), 600 links
+    (half on the objectives' scores, half on their measures) and 36 months
+    of values and scores. Built in the measure's transaction, rolled back."""
+    from dateutil.relativedelta import relativedelta
+
+    today = date.today()
+    first = today.replace(day=1) - relativedelta(months=EVIDENCE_MONTHS - 1)
+    company = env.ref("base.main_company")
+    card = env["bsc.scorecard"].create(
+        {
+            "name": "Bench evidence",
+            "company_id": company.id,
+            "date_from": first,
+            "date_to": today.replace(day=1) + relativedelta(months=1, days=-1),
+        }
+    )
+    perspectives = card.perspective_ids.sorted("sequence")[:EVIDENCE_LAYERS]
+    objectives = env["bsc.objective"].create(
+        [
+            {
+                "name": f"Evidence objective {layer}.{index}",
+                "scorecard_id": card.id,
+                "perspective_id": perspectives[layer].id,
+            }
+            for layer in range(EVIDENCE_LAYERS)
+            for index in range(EVIDENCE_PER_LAYER)
+        ]
+    )
+    measures = env["bsc.measure"].create(
+        [
+            {
+                "name": f"Evidence measure {objective.id}",
+                "objective_id": objective.id,
+                "target": 100,
+                "baseline": 0,
+                "accumulation": "last",
+            }
+            for objective in objectives
+        ]
+    )
+    card.state = "active"
+    rng = random.Random(15)
+    series = {}
+    for measure in measures:
+        level, values = 50.0, []
+        for _month in range(EVIDENCE_MONTHS):
+            level = min(100.0, max(0.0, level + rng.gauss(0.3, 4)))
+            values.append(round(level, 2))
+        series[measure.id] = values
+    card._record_value_series(series)
+    card.action_recompute()
+    by_objective = {m.objective_id.id: m for m in measures}
+    layers = [
+        objectives[i * EVIDENCE_PER_LAYER : (i + 1) * EVIDENCE_PER_LAYER]
+        for i in range(EVIDENCE_LAYERS)
+    ]
+    vals_list = []
+    for step in range(EVIDENCE_LAYERS - 1):
+        pairs = [(c, e) for c in layers[step] for e in layers[step + 1]]
+        for number, (cause, effect) in enumerate(
+            rng.sample(pairs, EVIDENCE_LINKS_PER_STEP)
+        ):
+            vals = {"cause_id": cause.id, "effect_id": effect.id, "lag_periods": 3}
+            if number % 2:
+                vals["cause_measure_id"] = by_objective[cause.id].id
+                vals["effect_measure_id"] = by_objective[effect.id].id
+            vals_list.append(vals)
+    env["bsc.objective.link"].create(vals_list)
+    env.flush_all()
+    return card
+
+
+def measure_evidence(env, runs=RUNS, log=print):
+    """Measure 7: "Test the map's links" on 600 links x 36 months vs the
+    floor, the same engine calls (numpy, scipy) on the same series already
+    in memory."""
+    from odoo.addons.bsc_okr.engine import evidence
+
+    admin = env.ref("base.user_admin")
+    card = _evidence_fixture(env).with_user(admin)
+    links = env["bsc.objective.link"].search([("scorecard_id", "=", card.id)])
+    ours, floor, queries = [], [], []
+    verdicts = {}
+    for run in range(runs + 1):
+        env.invalidate_all()
+        start_queries = env.cr.sql_log_count
+        start = time.perf_counter()
+        card.action_test_links()
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        count = env.cr.sql_log_count - start_queries
+        series = links._evidence_series()
+        inputs = [
+            evidence.LinkSeries(
+                series[link.id]["cause_oriented"],
+                series[link.id]["effect_oriented"],
+                max_lag=link.lag_periods or None,
+            )
+            for link in links
+        ]
+        start = time.perf_counter()
+        evidence.assess_links(inputs)
+        floor_elapsed = time.perf_counter() - start
+        if run:
+            ours.append(elapsed)
+            floor.append(floor_elapsed)
+            queries.append(count)
+        log(
+            f"  evidence run {run}: {elapsed:.3f}s floor {floor_elapsed:.3f}s {count} q"
+        )
+    for link in links:
+        verdicts[link.evidence_verdict] = verdicts.get(link.evidence_verdict, 0) + 1
+    return {
+        "links": len(links),
+        "months": EVIDENCE_MONTHS,
+        "queries": max(queries),
+        "verdicts": verdicts,
+        "ours": benchlib.median_min_max(ours),
+        "floor": benchlib.median_min_max(floor),
+    }
+
+
+# ----------------------------------------------------------------------
 # Measure 2: Excel export (child processes)
 # ----------------------------------------------------------------------
 def _rss_mb():

@@ -139,6 +139,17 @@ def scale_section(record):
             f"<= 2x, <= 10 queries | "
             f"{_met(ratio is not None and ratio <= 2 and smap['queries'] <= 10)} |"
         )
+    evid = res.get("evidence")
+    if evid:
+        ratio = _ratio(evid["ours"], evid["floor"])
+        met = ratio is not None and ratio <= 2 and evid["ours"]["median"] <= 2
+        lines.append(
+            f"| 7 | test the map's links, {evid['links']} links x {evid['months']} "
+            f"months ({evid['queries']} queries) | {_s(evid['ours'])} | floor "
+            f"(same numpy/scipy calls, series in memory) {_s(evid['floor'])} | "
+            f"{_r(ratio)} | <= 2 s, <= 2x | "
+            f"{_met(met)} |"
+        )
     return lines
 
 

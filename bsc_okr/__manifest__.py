@@ -14,7 +14,7 @@
     "application": True,
     "installable": True,
     "depends": ["hr", "portal", "mail", "report_xlsx", "web_hierarchy"],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "numpy", "scipy"]},
     "uninstall_hook": "uninstall_hook",
     "data": [
         "security/bsc_okr_groups.xml",

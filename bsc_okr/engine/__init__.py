@@ -1,14 +1,17 @@
 """Plain-Python calculation core of bsc_okr: no Odoo import below this package.
 
 The models feed plain values in and store what comes out, in the spirit of
-mis_builder's ``kpimatrix.py``; only the standard library is used here.
+mis_builder's ``kpimatrix.py``; only the standard library is used here,
+plus numpy and scipy for the statistics of :mod:`.evidence`.
 
 - :mod:`.scoring`: BSC measure achievement, threshold bands, scores, weighted
   roll-ups and accumulation over periods;
 - :mod:`.grading`: OKR key result progress, grades, callouts, sandbagging;
 - :mod:`.graph`: cause-effect links of the strategy map and OKR alignment
   (paths and cycle detection);
-- :mod:`.periods`: month, quarter and accumulation-window arithmetic.
+- :mod:`.periods`: month, quarter and accumulation-window arithmetic;
+- :mod:`.evidence`: statistical support of the map's cause-effect links
+  (lagged correlation, Granger F-tests, Benjamini-Hochberg q-values).
 
 Errors are :class:`EngineError` instances carrying a machine-readable
 ``code`` and the offending data in ``params``; they hold no translated text,

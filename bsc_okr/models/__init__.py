@@ -15,10 +15,12 @@ from . import bsc_threshold_profile
 from . import bsc_threshold_line
 from . import bsc_theme
 from . import bsc_scorecard
+from . import bsc_scorecard_evidence
 from . import bsc_period
 from . import bsc_perspective
 from . import bsc_objective
 from . import bsc_objective_link
+from . import bsc_objective_link_evidence
 from . import bsc_measure
 from . import bsc_measure_value
 from . import bsc_measure_target

@@ -543,8 +543,14 @@ class BscScorecard(models.Model):
         )
         links = self.env["bsc.objective.link"].search_read(
             [("scorecard_id", "=", scorecard.id)],
-            ["cause_id", "effect_id", "strength", "hypothesis", "lag_periods"],
+            ["cause_id", "effect_id", "strength", "hypothesis", "lag_periods"]
+            + ["evidence_verdict", "evidence_lag", "evidence_r", "evidence_q"]
+            + ["evidence_n", "cause_measure_id", "effect_measure_id"],
             load=None,
+        )
+        objective_names = {o["id"]: o["name"] for o in objectives}
+        evidence_texts = self.env["bsc.objective.link"]._map_evidence_texts(
+            links, objective_names
         )
         # One grouped query gives every theme with the objectives carrying it.
         objective_themes = {}
@@ -633,6 +639,8 @@ class BscScorecard(models.Model):
                     "strength": lk["strength"],
                     "hypothesis": lk["hypothesis"] or "",
                     "lag": lk["lag_periods"],
+                    "evidence": lk["evidence_verdict"] or "",
+                    "evidence_text": evidence_texts[lk["id"]],
                 }
                 for lk in links
             ],

@@ -22,6 +22,12 @@ class ResCompany(models.Model):
         help="A pending approval request older than this gets an activity for "
         "the next manager up.",
     )
+    bsc_evidence_min_periods = fields.Integer(
+        string="Evidence: Minimum Periods",
+        default=12,
+        help="Aligned months with both values needed before a cause-effect "
+        "link of the strategy map is tested; fewer gives 'Insufficient data'.",
+    )
 
     _sql_constraints = [
         (
@@ -33,5 +39,10 @@ class ResCompany(models.Model):
             "okr_approval_escalation_days_positive",
             "CHECK(okr_approval_escalation_days > 0)",
             "The number of days before an approval is escalated must be positive.",
+        ),
+        (
+            "bsc_evidence_min_periods_min",
+            "CHECK(bsc_evidence_min_periods >= 6)",
+            "A cause-effect link needs at least 6 months of history to be tested.",
         ),
     ]

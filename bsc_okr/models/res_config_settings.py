@@ -11,3 +11,6 @@ class ResConfigSettings(models.TransientModel):
     okr_approval_escalation_days = fields.Integer(
         related="company_id.okr_approval_escalation_days", readonly=False
     )
+    bsc_evidence_min_periods = fields.Integer(
+        related="company_id.bsc_evidence_min_periods", readonly=False
+    )

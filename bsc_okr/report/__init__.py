@@ -1,1 +1,2 @@
 from . import bsc_scorecard_xlsx
+from . import bsc_scorecard_xlsx_evidence

@@ -107,6 +107,7 @@ class BscScorecardXlsx(models.AbstractModel):
         if options["include_okr"]:
             self._write_okr_alignment(workbook, styles, ctx)
         self._write_data(workbook, styles, ctx)
+        self._write_evidence(workbook, styles, ctx)
 
     # ------------------------------------------------------------------
     # Options

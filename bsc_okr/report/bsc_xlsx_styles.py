@@ -42,6 +42,22 @@ STATUS_COLORS = {
     for status, color in SCREEN_STATUS_COLORS.items()
 }
 STATUSES = ("green", "amber", "red", "no_data")
+# Verdicts of the links' evidence, coloured as the strategy map draws them
+# (strategy_map.scss, ``.o_bsc_evidence_*``): supported green, contradicted
+# red, reverse amber, no evidence dark grey, insufficient data light grey.
+EVIDENCE_STATUS = {
+    "supported": "green",
+    "contradicted": "red",
+    "reverse": "amber",
+    "no_evidence": "no_evidence",
+    "insufficient": "no_data",
+}
+EVIDENCE_COLORS = dict(STATUS_COLORS)
+EVIDENCE_COLORS["no_evidence"] = {
+    "color": "#5B6573",
+    "fill": mix("#5B6573", "#FFFFFF", 0.2),
+    "font": mix("#5B6573", "#000000", 0.55),
+}
 
 # A font with Traditional Chinese glyphs that Excel users in Hong Kong and
 # Taiwan have (Windows and Office for Mac ship it). Where it is missing,
@@ -150,6 +166,19 @@ class XlsxStyles:
     def status(self, status, num=None, **extra):
         """A cell filled with a status colour (strategy map, summary)."""
         colors = STATUS_COLORS.get(status, STATUS_COLORS["no_data"])
+        return self.get(
+            "text_wrap",
+            num,
+            bg_color=colors["fill"],
+            font_color=colors["font"],
+            border=1,
+            border_color=colors["color"],
+            **extra,
+        )
+
+    def evidence(self, verdict, num=None, **extra):
+        """A cell filled with the colour of a link's evidence verdict."""
+        colors = EVIDENCE_COLORS[EVIDENCE_STATUS.get(verdict, "no_data")]
         return self.get(
             "text_wrap",
             num,

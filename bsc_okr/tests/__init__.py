@@ -3,6 +3,7 @@ from . import test_engine_grading
 from . import test_engine_graph
 from . import test_engine_periods
 from . import test_engine_scoring
+from . import test_engine_evidence
 from . import test_bsc_model
 from . import test_bsc_thresholds
 from . import test_bsc_measure_values
@@ -10,6 +11,7 @@ from . import test_bsc_scoring
 from . import test_bsc_live
 from . import test_bsc_security
 from . import test_bsc_strategy_map
+from . import test_bsc_evidence
 from . import test_bsc_rpc
 from . import test_bsc_cron
 from . import test_okr_checkin

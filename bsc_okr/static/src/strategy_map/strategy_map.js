@@ -9,6 +9,7 @@ import { standardActionServiceProps } from "@web/webclient/actions/action_servic
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const STRENGTH_WIDTH = { weak: 1.2, medium: 2, strong: 3.2 };
+const EVIDENCE_VERDICTS = ["supported", "contradicted", "reverse", "no_evidence", "insufficient"];
 
 /**
  * The strategy map: perspectives as bands (Financial on top), objectives as
@@ -37,6 +38,7 @@ export class StrategyMap extends Component {
             themeId: false,
             hoverThemeId: false,
             hoverObjectiveId: false,
+            showEvidence: Boolean(params.evidence),
         });
         onWillStart(() => this.load());
         onMounted(() => {
@@ -117,6 +119,24 @@ export class StrategyMap extends Component {
         }[status];
     }
 
+    get evidenceLegend() {
+        return EVIDENCE_VERDICTS.map((verdict) => ({
+            verdict,
+            label: this.evidenceLabel(verdict),
+        }));
+    }
+
+    evidenceLabel(verdict) {
+        return {
+            supported: _t("Supported"),
+            contradicted: _t("Contradicted"),
+            reverse: _t("Reverse"),
+            no_evidence: _t("No evidence"),
+            insufficient: _t("Insufficient data"),
+            "": _t("Not tested"),
+        }[verdict || ""];
+    }
+
     approachLabel(approach) {
         return { kpi: _t("KPI"), okr: _t("OKR"), both: _t("KPI + OKR") }[approach];
     }
@@ -139,6 +159,10 @@ export class StrategyMap extends Component {
     async onPeriodChange(ev) {
         this.state.periodId = parseInt(ev.target.value) || false;
         await this.load();
+    }
+
+    toggleEvidence() {
+        this.state.showEvidence = !this.state.showEvidence;
     }
 
     toggleTheme(themeId) {
@@ -242,6 +266,16 @@ export class StrategyMap extends Component {
             path.setAttribute("stroke-width", STRENGTH_WIDTH[link.strength] || 2);
             path.setAttribute("marker-end", "url(#o_bsc_arrow_head)");
             const classes = ["o_bsc_map_arrow"];
+            const evidence = this.state.showEvidence;
+            if (evidence) {
+                const verdict = link.evidence || "untested";
+                classes.push(`o_bsc_evidence_${verdict}`);
+                path.setAttribute("data-evidence", verdict);
+                if (verdict === "reverse") {
+                    // Marked as reversed: a second head at the cause's end.
+                    path.setAttribute("marker-start", "url(#o_bsc_arrow_head_reverse)");
+                }
+            }
             if (related) {
                 classes.push(
                     related.has(link.cause_id) && related.has(link.effect_id) &&
@@ -258,14 +292,23 @@ export class StrategyMap extends Component {
                 );
             }
             path.setAttribute("class", classes.join(" "));
-            if (link.hypothesis) {
+            const text = evidence
+                ? [
+                      `${this.evidenceLabel(link.evidence)}: ${link.evidence_text}`,
+                      link.hypothesis,
+                  ]
+                      .filter(Boolean)
+                      .join("\n")
+                : link.hypothesis;
+            if (text) {
                 const title = document.createElementNS(SVG_NS, "title");
-                title.textContent = link.hypothesis;
+                title.textContent = text;
                 path.appendChild(title);
             }
             layer.appendChild(path);
         }
         svg.dataset.arrowCount = String(links.length);
+        svg.dataset.evidence = this.state.showEvidence ? "on" : "off";
     }
 }
 
