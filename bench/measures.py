@@ -366,14 +366,9 @@ def measure_evidence(env, runs=RUNS, log=print):
         elapsed = time.perf_counter() - start
         count = env.cr.sql_log_count - start_queries
         series = links._evidence_series()
-        inputs = [
-            evidence.LinkSeries(
-                series[link.id]["cause_oriented"],
-                series[link.id]["effect_oriented"],
-                max_lag=link.lag_periods or None,
-            )
-            for link in links
-        ]
+        inputs = links._evidence_inputs(
+            series, card.company_id.bsc_evidence_min_periods
+        )
         start = time.perf_counter()
         evidence.assess_links(inputs)
         floor_elapsed = time.perf_counter() - start

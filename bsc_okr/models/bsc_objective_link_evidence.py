@@ -352,6 +352,20 @@ class BscObjectiveLinkEvidence(models.Model):
             }
         return result
 
+    def _evidence_inputs(self, series, min_periods):
+        """The engine's input for each link, in order: its two oriented
+        series (from :meth:`_evidence_series`), its expected delay and the
+        company's minimum of periods."""
+        return [
+            evidence.LinkSeries(
+                series[link.id]["cause_oriented"],
+                series[link.id]["effect_oriented"],
+                max_lag=link.lag_periods or None,
+                min_periods=min_periods,
+            )
+            for link in self
+        ]
+
     def _evidence_series_names(self):
         """(cause name, effect name) of each link's series, for the texts."""
         return {

@@ -61,16 +61,7 @@ class BscScorecardEvidence(models.Model):
                 continue
             min_periods = scorecard.company_id.bsc_evidence_min_periods
             series = links._evidence_series()
-            inputs = [
-                evidence.LinkSeries(
-                    series[link.id]["cause_oriented"],
-                    series[link.id]["effect_oriented"],
-                    max_lag=link.lag_periods or None,
-                    min_periods=min_periods,
-                )
-                for link in links
-            ]
-            results = evidence.assess_links(inputs)
+            results = evidence.assess_links(links._evidence_inputs(series, min_periods))
             stored |= scorecard._store_link_evidence(links, results, series)
             scorecard.evidence_date = fields.Datetime.now()
         return stored

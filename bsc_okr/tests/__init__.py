@@ -50,3 +50,4 @@ from . import test_first_minutes
 from . import test_demo_personas
 from . import test_shared_mixins
 from . import test_upgrade_check
+from . import test_demo_evidence
