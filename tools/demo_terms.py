@@ -5,7 +5,7 @@
     python3 tools/demo_terms.py --db bsc_okr_demo [--lang zh_TW zh_CN]
 
 Reads every translated text of the demo story from a demo database (as
-``ir.module.module._bsc_okr_demo_texts`` lists them) and writes, per
+``bsc_okr/demo_terms.py``'s ``demo_texts`` lists them) and writes, per
 language, one entry per text (per paragraph for HTML fields): ``msgctxt`` is
 ``model,field``, ``msgid`` the English text. A translation already in the
 file is kept; else one the database holds in that language is taken; else
@@ -32,7 +32,7 @@ HEADER = """\
 Translations of the demo story of bsc_okr (Harbour Toys Ltd), by text.
 Each msgctxt names a translated field (model,field); msgid is an English value
 of it in the demo, or a paragraph of an HTML value. Loaded with the language
-(ir.module.module._bsc_okr_load_demo_terms); refreshed by tools/demo_terms.py;
+(bsc_okr/demo_terms.py, from the post-init hook); refreshed by tools/demo_terms.py;
 checked by tests/test_demo_translations.py."""
 LANG_NAMES = {"zh_TW": "Chinese (Traditional)", "zh_CN": "Chinese (Simplified)"}
 
@@ -40,11 +40,10 @@ LANG_NAMES = {"zh_TW": "Chinese (Traditional)", "zh_CN": "Chinese (Simplified)"}
 def collect(env, langs):
     """[(msgctxt, msgid, {lang: translation in the database})], in demo order."""
     found = {}
+    from odoo.addons.bsc_okr.demo_terms import demo_texts
     from odoo.addons.bsc_okr.models.ir_module_module import GENERATED_NAMES
 
-    for model, fname, _record_id, values in env[
-        "ir.module.module"
-    ]._bsc_okr_demo_texts():
+    for model, fname, _record_id, values in demo_texts(env):
         if (model, fname) in GENERATED_NAMES:
             continue
         field = env[model]._fields[fname]

@@ -1,7 +1,7 @@
 """The demo story in Chinese: the Harbour Toys records read in zh_TW and zh_CN.
 
 The demo's texts are translated by text, from the translation memories in
-demo/i18n/<lang>.po (see ir.module.module._bsc_okr_load_demo_terms): many of
+demo/i18n/<lang>.po (see demo_terms.load_demo_terms): many of
 its records are made by the demo's workflow and have no external id for a
 regular .po file. These tests read the demo data on purpose and are skipped
 in a database without it.
@@ -9,10 +9,8 @@ in a database without it.
 
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.bsc_okr.models.ir_module_module import (
-    GENERATED_NAMES,
-    read_demo_terms,
-)
+from odoo.addons.bsc_okr.demo_terms import demo_texts, load_demo_terms, read_demo_terms
+from odoo.addons.bsc_okr.models.ir_module_module import GENERATED_NAMES
 
 LANGS = ("zh_TW", "zh_CN")
 #: Texts written the same way in Chinese.
@@ -33,6 +31,7 @@ class TestDemoTranslations(TransactionCase):
             cls.env["ir.module.module"].search(
                 [("name", "=", "bsc_okr")]
             )._update_translations(filter_lang=list(LANGS), overwrite=True)
+            load_demo_terms(cls.env, list(LANGS), overwrite=True)
 
     def setUp(self):
         super().setUp()
@@ -85,7 +84,7 @@ class TestDemoTranslations(TransactionCase):
     def test_every_demo_text_is_translated_in_both_languages(self):
         """A demo text without its zh_TW and zh_CN translation fails here,
         whether the memory lacks it or a loader missed the record."""
-        texts = self.env["ir.module.module"]._bsc_okr_demo_texts()
+        texts = demo_texts(self.env)
         # The check runs over the demo story, not over nothing.
         self.assertGreaterEqual(len(texts), 300)
         untranslated = []
@@ -111,9 +110,7 @@ class TestDemoTranslations(TransactionCase):
         """Every entry of demo/i18n/ names a translated field, is translated,
         and is still a text of the demo (tools/demo_terms.py drops the others)."""
         demo_terms = set()
-        for model, fname, _record_id, values in self.env[
-            "ir.module.module"
-        ]._bsc_okr_demo_texts():
+        for model, fname, _record_id, values in demo_texts(self.env):
             if (model, fname) in GENERATED_NAMES:
                 continue
             field = self.env[model]._fields[fname]
@@ -139,3 +136,26 @@ class TestDemoTranslations(TransactionCase):
                 )
                 for (model, fname, _source), _translation in entries.items():
                     self.assertTrue(self.env[model]._fields[fname].translate)
+
+
+@tagged("post_install", "-at_install")
+class TestDemoTermsHook(TransactionCase):
+    def test_post_init_hook_loads_the_installed_languages(self):
+        """The demo memory is loaded by the post-init hook, not by a runtime
+        model: the hook passes every installed language to the loader."""
+        from unittest.mock import patch
+
+        from odoo.addons.bsc_okr import hooks
+
+        self.env["res.lang"]._activate_lang("zh_TW")
+        with patch.object(hooks, "load_demo_terms") as loader:
+            hooks.post_init_hook(self.env)
+        loader.assert_called_once()
+        self.assertIn("zh_TW", loader.call_args.args[1])
+        self.assertIn("en_US", loader.call_args.args[1])
+        manifest = self.env["ir.module.module"].get_module_info("bsc_okr")
+        self.assertEqual(manifest["post_init_hook"], "post_init_hook")
+        self.assertFalse(
+            hasattr(self.env["ir.module.module"], "_bsc_okr_load_demo_terms"),
+            "the demo loader is back in a runtime model",
+        )
