@@ -145,7 +145,7 @@ class TestDemoTermsHook(TransactionCase):
         model: the hook passes every installed language to the loader."""
         from unittest.mock import patch
 
-        from odoo.addons.bsc_okr import hooks
+        from .. import hooks
 
         self.env["res.lang"]._activate_lang("zh_TW")
         with patch.object(hooks, "load_demo_terms") as loader:
