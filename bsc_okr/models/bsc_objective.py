@@ -88,13 +88,13 @@ class BscObjective(models.Model):
         "initiative_id",
         string="Initiatives",
     )
-    effect_link_ids = fields.One2many(
+    drives_link_ids = fields.One2many(
         "bsc.objective.link",
         "cause_id",
         string="Drives",
         help="Cause-effect links from this objective to the objectives it enables.",
     )
-    cause_link_ids = fields.One2many(
+    driven_by_link_ids = fields.One2many(
         "bsc.objective.link",
         "effect_id",
         string="Driven By",
@@ -125,7 +125,7 @@ class BscObjective(models.Model):
     @api.constrains("scorecard_id")
     def _check_links_scorecard(self):
         for objective in self:
-            links = objective.cause_link_ids | objective.effect_link_ids
+            links = objective.driven_by_link_ids | objective.drives_link_ids
             if links.filtered(
                 lambda lk, o=objective: lk.scorecard_id != o.scorecard_id
             ):

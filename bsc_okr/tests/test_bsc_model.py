@@ -145,7 +145,7 @@ class TestBscObjectiveLink(BscCase):
         )
 
     def test_cycle_on_write(self):
-        link = self.obj_learning.effect_link_ids
+        link = self.obj_learning.drives_link_ids
         with self.assertRaisesRegex(ValidationError, "loop"):
             link.write(
                 {"cause_id": self.obj_customer.id, "effect_id": self.obj_process.id}
