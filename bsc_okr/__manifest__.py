@@ -15,7 +15,6 @@
     "installable": True,
     "depends": ["hr", "portal", "mail", "report_xlsx", "web_hierarchy"],
     "external_dependencies": {"python": ["xlsxwriter", "numpy", "scipy"]},
-    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "data": [
         "security/bsc_okr_groups.xml",

@@ -4,8 +4,8 @@ Odoo's .po files translate records by external id; many records of the demo
 story have none, because the demo's own workflow makes them (a learning plan's
 goal and key results, the milestones of a promoted plan, a decision). So the
 demo is translated by text, from ``demo/i18n/<lang>.po`` (see read_demo_terms),
-once, by the module's post-init hook (hooks.py), after Odoo has loaded the
-.po files of the installed languages. ``tools/demo_terms.py`` refreshes those
+whenever a language's terms load (ir.module.module._load_module_terms calls
+load_demo_terms after Odoo's own .po files). ``tools/demo_terms.py`` refreshes those
 memories from a demo database with ``demo_texts``; tests/test_demo_translations.py
 checks them.
 """

@@ -1,16 +1,5 @@
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from .demo_terms import load_demo_terms
-
-
-def post_init_hook(env):
-    """Translate the demo story (if installed) into the installed languages.
-
-    Runs once, after Odoo has loaded the .po files of those languages; see
-    demo_terms.py for why the demo is translated by text.
-    """
-    load_demo_terms(env, [code for code, _name in env["res.lang"].get_installed()])
-
 
 def uninstall_hook(env):
     """Clean up what would block the removal of the module's data."""

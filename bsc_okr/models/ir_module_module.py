@@ -2,6 +2,8 @@ import logging
 
 from odoo import models
 
+from ..demo_terms import load_demo_terms
+
 _logger = logging.getLogger(__name__)
 
 #: Translated names that code makes in each language, not the demo's
@@ -28,6 +30,9 @@ class IrModuleModule(models.Model):
         if "bsc_okr" in modules and "bsc.perspective" in self.env:
             self.env["bsc.perspective"]._translate_all_template_names(langs)
             self._bsc_okr_localize_generated_names(langs)
+            # Demo machinery, kept in demo_terms.py: translates the demo story
+            # by text when a language loads (a no-op without the demo data).
+            load_demo_terms(self.env, langs, overwrite=overwrite)
         return result
 
     def _bsc_okr_localize_generated_names(self, langs):

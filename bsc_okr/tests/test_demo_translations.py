@@ -9,7 +9,7 @@ in a database without it.
 
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.bsc_okr.demo_terms import demo_texts, load_demo_terms, read_demo_terms
+from odoo.addons.bsc_okr.demo_terms import demo_texts, read_demo_terms
 from odoo.addons.bsc_okr.models.ir_module_module import GENERATED_NAMES
 
 LANGS = ("zh_TW", "zh_CN")
@@ -31,7 +31,6 @@ class TestDemoTranslations(TransactionCase):
             cls.env["ir.module.module"].search(
                 [("name", "=", "bsc_okr")]
             )._update_translations(filter_lang=list(LANGS), overwrite=True)
-            load_demo_terms(cls.env, list(LANGS), overwrite=True)
 
     def setUp(self):
         super().setUp()
@@ -139,23 +138,21 @@ class TestDemoTranslations(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestDemoTermsHook(TransactionCase):
-    def test_post_init_hook_loads_the_installed_languages(self):
-        """The demo memory is loaded by the post-init hook, not by a runtime
-        model: the hook passes every installed language to the loader."""
+class TestDemoTermsOutOfModels(TransactionCase):
+    def test_loading_a_language_calls_the_demo_loader(self):
+        """The demo memory's code lives in demo_terms.py, not in a runtime
+        model; loading a language still hands the languages to it."""
         from unittest.mock import patch
 
-        from .. import hooks
+        from ..models import ir_module_module
 
         self.env["res.lang"]._activate_lang("zh_TW")
-        with patch.object(hooks, "load_demo_terms") as loader:
-            hooks.post_init_hook(self.env)
+        with patch.object(ir_module_module, "load_demo_terms") as loader:
+            self.env["ir.module.module"]._load_module_terms(["bsc_okr"], ["zh_TW"])
         loader.assert_called_once()
-        self.assertIn("zh_TW", loader.call_args.args[1])
-        self.assertIn("en_US", loader.call_args.args[1])
-        manifest = self.env["ir.module.module"].get_module_info("bsc_okr")
-        self.assertEqual(manifest["post_init_hook"], "post_init_hook")
-        self.assertFalse(
-            hasattr(self.env["ir.module.module"], "_bsc_okr_load_demo_terms"),
-            "the demo loader is back in a runtime model",
-        )
+        self.assertEqual(loader.call_args.args[1], ["zh_TW"])
+        for name in dir(type(self.env["ir.module.module"])):
+            self.assertFalse(
+                name.startswith("_bsc_okr_") and "demo" in name,
+                f"demo machinery is back in a runtime model: {name}",
+            )
