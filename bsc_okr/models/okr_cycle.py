@@ -7,6 +7,11 @@ from odoo.tools import format_date
 from ..engine import periods
 from .bsc_period import month_label
 
+#: The phases in which a cycle takes new objectives and learning plans.
+OPEN_STATES = ("planning", "running")
+#: The phases whose objectives are shown as "this cycle's".
+CURRENT_STATES = ("running", "grading")
+
 
 class OkrCycle(models.Model):
     """A period in which OKRs are set, checked in on and graded.
@@ -228,32 +233,119 @@ class OkrCycle(models.Model):
 
     # Business methods
     @api.model
-    def _okr_default_cycle(self):
-        """The cycle a new objective is written in: the running quarter (or
-        custom cycle) that holds today, else the latest running one, else the
-        next one in planning. Monthly cycles carry learning plans only."""
-        today = fields.Date.context_today(self)
-        base = [
-            ("cycle_type", "!=", "month"),
-            ("company_id", "in", [self.env.company.id, False]),
-        ]
-        for domain, order in (
-            (
-                [
-                    ("state", "=", "running"),
-                    ("date_start", "<=", today),
-                    ("date_end", ">=", today),
-                ],
-                "date_start desc",
-            ),
-            ([("state", "=", "running")], "date_start desc"),
-            ([("state", "=", "planning"), ("date_end", ">=", today)], "date_start"),
-            ([("state", "=", "planning")], "date_start desc"),
-        ):
-            cycle = self.search(base + domain, order=order, limit=1)
+    def _okr_kind_domain(self, learning=False):
+        """OKRs run on quarters and custom cycles, learning plans on months."""
+        return [("cycle_type", "=" if learning else "!=", "month")]
+
+    @api.model
+    def _okr_open_cycles_domain(self, learning=False):
+        """The cycles a new objective (``learning``: a new learning plan) may
+        be written in: planned or running ones, of the right kind."""
+        return [("state", "in", OPEN_STATES), *self._okr_kind_domain(learning)]
+
+    @api.model
+    def _okr_open_cycles_field_domain(self, learning):
+        """:meth:`_okr_open_cycles_domain` as the domain of a cycle field,
+        evaluated by the web client; ``learning`` is a bool or the name of
+        the record's field that says whether it is a learning goal."""
+        is_month = learning if isinstance(learning, str) else repr(bool(learning))
+        return (
+            f"[('state', 'in', {list(OPEN_STATES)!r}), "
+            f"('cycle_type', '=' if {is_month} else '!=', 'month')]"
+        )
+
+    @api.model
+    def _okr_open_cycles(self, learning=False):
+        """The open cycles, as offered on the forms: the latest quarter
+        first, the months of learning plans in calendar order."""
+        return self.search(
+            self._okr_open_cycles_domain(learning),
+            order="date_start" if learning else "date_start desc",
+        )
+
+    @api.model
+    def _okr_listed_cycles(self, learning=False, limit=40):
+        """The cycles one may browse objectives by, latest first."""
+        return self.search(
+            self._okr_kind_domain(learning), order="date_start desc", limit=limit
+        )
+
+    @api.model
+    def _okr_pick_cycle(self, candidates):
+        """The first cycle found by ``candidates``, ``[(domain, order)]``
+        tried in turn, or no cycle."""
+        for domain, order in candidates:
+            cycle = self.search(domain, order=order, limit=1)
             if cycle:
                 return cycle
-        return self
+        return self.browse()
+
+    @api.model
+    def _okr_current_cycle(self, learning=False):
+        """The cycle whose objectives one looks at now: the running (or
+        grading) cycle that holds today, else the latest one not closed."""
+        today = fields.Date.context_today(self)
+        kind = self._okr_kind_domain(learning)
+        return self._okr_pick_cycle(
+            [
+                (
+                    [
+                        *kind,
+                        ("state", "in", CURRENT_STATES),
+                        ("date_start", "<=", today),
+                        ("date_end", ">=", today),
+                    ],
+                    "date_start desc",
+                ),
+                ([*kind, ("state", "!=", "closed")], "date_start desc"),
+            ]
+        )
+
+    @api.model
+    def _okr_default_cycle(self, learning=False):
+        """The cycle a new objective is written in: the running quarter (or
+        custom cycle) that holds today, else the latest running one, else the
+        next one in planning. Monthly cycles carry learning plans only: for
+        a learning plan (``learning``), the first open month not ended."""
+        today = fields.Date.context_today(self)
+        if learning:
+            return self._okr_pick_cycle(
+                [
+                    (
+                        [
+                            ("company_id", "=", self.env.company.id),
+                            *self._okr_open_cycles_domain(learning=True),
+                            ("date_end", ">=", today),
+                        ],
+                        "date_start",
+                    )
+                ]
+            )
+        base = [
+            *self._okr_kind_domain(),
+            ("company_id", "in", [self.env.company.id, False]),
+        ]
+        return self._okr_pick_cycle(
+            [
+                (base + domain, order)
+                for domain, order in (
+                    (
+                        [
+                            ("state", "=", "running"),
+                            ("date_start", "<=", today),
+                            ("date_end", ">=", today),
+                        ],
+                        "date_start desc",
+                    ),
+                    ([("state", "=", "running")], "date_start desc"),
+                    (
+                        [("state", "=", "planning"), ("date_end", ">=", today)],
+                        "date_start",
+                    ),
+                    ([("state", "=", "planning")], "date_start desc"),
+                )
+            ]
+        )
 
     @api.model
     def _default_bounds(self, cycle_type, day):

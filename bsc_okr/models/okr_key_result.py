@@ -710,6 +710,30 @@ class OkrKeyResult(models.Model):
                     )
                 )
 
+    @api.model
+    def _okr_week_start(self, today):
+        """The Monday of ``today``'s week: check-ins are weekly."""
+        return today - datetime.timedelta(days=today.weekday())
+
+    @api.model
+    def _okr_checkin_due_domain(self, today):
+        """Key results that wait for this week's check-in on ``today``: of an
+        active objective in a running cycle, not checked in since Monday.
+        The weekly reminder and the portal's "check-ins due" both use it."""
+        week_start = self._okr_week_start(today)
+        return [
+            ("objective_state", "=", "active"),
+            ("cycle_id.state", "=", "running"),
+            "|",
+            ("last_checkin_date", "=", False),
+            ("last_checkin_date", "<", week_start),
+        ]
+
+    @api.model
+    def _okr_direction_of(self, start, target):
+        """The direction a key result from ``start`` to ``target`` moves in."""
+        return "decrease" if target < start else "increase"
+
     def _okr_filter_can_checkin(self):
         """The key results of ``self`` the current user may check in on now."""
         allowed = self.browse()

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import html_translate
 
@@ -94,3 +94,40 @@ class OkrLearningFinding(models.Model):
                         state=plan._approval_state_label(plan.state),
                     )
                 )
+
+    def _learning_attach(self, filename, data):
+        """Attach the file ``data`` named ``filename`` to this finding.
+
+        A file larger than the company's upload limit is refused (nothing
+        is written). Odoo lets only internal users create attachments;
+        portal employees attach theirs here: after the explicit check that
+        the user may write the finding, the attachment is created and linked
+        as superuser (like Odoo's own portal chatter does).
+        """
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        if len(data) > company._okr_upload_max_bytes():
+            raise UserError(
+                self.env._(
+                    "Attach files of at most %(size)s MB.",
+                    size=company.okr_upload_max_mb,
+                )
+            )
+        self.check_access("write")
+        # sudo: write access on the finding was checked above
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": filename[:256],
+                    "raw": data,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        # sudo: write access on the finding was checked above; the link is the
+        # attachment just created
+        self.sudo().attachment_ids = [Command.link(attachment.id)]
+        return attachment

@@ -144,6 +144,7 @@ class OkrLearningPlan(models.Model):
         store=True,
         index=True,
         default=lambda self: self._default_cycle_id(),
+        domain=lambda self: self.env["okr.cycle"]._okr_open_cycles_field_domain(True),
         help="The monthly OKR cycle of the learning goal.",
     )
     key_result_ids = fields.One2many(
@@ -309,16 +310,7 @@ class OkrLearningPlan(models.Model):
     @api.model
     def _default_cycle_id(self):
         """The first monthly cycle of the company that has not ended."""
-        return self.env["okr.cycle"].search(
-            [
-                ("company_id", "=", self.env.company.id),
-                ("cycle_type", "=", "month"),
-                ("state", "in", ("planning", "running")),
-                ("date_end", ">=", fields.Date.context_today(self)),
-            ],
-            order="date_start",
-            limit=1,
-        )
+        return self.env["okr.cycle"]._okr_default_cycle(learning=True)
 
     @api.depends("campaign_id")
     def _compute_sponsor_id(self):
@@ -805,6 +797,24 @@ class OkrLearningPlan(models.Model):
     # ------------------------------------------------------------------
     # Business checks (shared with decisions, votes and the wizard)
     # ------------------------------------------------------------------
+    def _learning_can_add_finding(self):
+        """Whether the current user may add a finding to this plan now: its
+        owner or a participant, while the plan is in a FINDING_STATES stage."""
+        self.ensure_one()
+        if self.state not in FINDING_STATES:
+            return False
+        user = self.env.user
+        if self.owner_user_id == user:
+            return True
+        # sudo: the user's own employees (ids only); portal users cannot read
+        # hr.employee, and the plan is then searched with the user's rights.
+        employees = user.sudo().employee_ids
+        return bool(
+            self.search_count(
+                [("id", "=", self.id), ("participant_ids", "in", employees.ids)]
+            )
+        )
+
     def _learning_check_can_decide(self, user):
         """Raise unless ``user`` may record the executives' decision."""
         self.ensure_one()

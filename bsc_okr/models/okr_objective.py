@@ -123,7 +123,9 @@ class OkrObjective(models.Model):
         ondelete="restrict",
         tracking=True,
         check_company=True,
-        domain="[('state', '!=', 'closed')]",
+        domain=lambda self: self.env["okr.cycle"]._okr_open_cycles_field_domain(
+            "is_learning"
+        ),
         default=lambda self: self.env["okr.cycle"]._okr_default_cycle(),
     )
     cycle_state = fields.Selection(related="cycle_id.state", string="Cycle Phase")
@@ -758,49 +760,83 @@ class OkrObjective(models.Model):
                     )
                 )
 
-    def _okr_check_locked_write(self, field_names):
-        """Past the draft, only managers of the owner and OKR admins edit."""
+    def _okr_can_edit(self):
+        """Whether the current user may change the content of all these
+        objectives (title, cycle, owner, key results...): the owner while
+        it is a draft, the owner's managers once it has left the draft, OKR
+        administrators always. The write guards and the portal ask this."""
+        return not self._okr_not_editable()
+
+    def _okr_not_editable(self):
+        """The objectives of ``self`` whose content the user may not change
+        (see :meth:`_okr_can_edit`)."""
+        if self.env.su or self.env.user.has_group("bsc_okr.group_okr_admin"):
+            return self.browse()
         user = self.env.user
-        if user.has_group("bsc_okr.group_okr_admin"):
+        drafts = self.filtered(lambda o: o.state == "draft")
+        started = self - drafts
+        return (
+            drafts.filtered(lambda o: o.owner_user_id != user)
+            | started - started._okr_managed_by_user()
+        )
+
+    def _okr_check_locked_write(self, field_names):
+        """A draft is edited by its owner; past the draft, only managers of
+        the owner and OKR admins edit (see :meth:`_okr_can_edit`)."""
+        refused = self._okr_not_editable()
+        if not refused:
             return
-        started = self.filtered(lambda o: o.state != "draft")
-        if not started:
-            return
-        managed = started._okr_managed_by_user()
-        not_managed = started - managed
-        if not_managed:
-            objective = not_managed[0]
+        objective = refused[0]
+        labels = ", ".join(
+            self._fields[name].get_description(self.env)["string"]
+            for name in sorted(field_names)
+        )
+        if objective.state == "draft":
             raise UserError(
                 self.env._(
-                    "The objective %(objective)s is %(state)s: only its owner's "
-                    "managers and OKR administrators may change %(fields)s now. "
-                    "Post a check-in, or reset it to draft first.",
+                    "The objective %(objective)s is a draft: only its owner and "
+                    "OKR administrators may change %(fields)s.",
                     objective=objective.name,
-                    state=objective._approval_state_label(objective.state),
-                    fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in sorted(field_names)
-                    ),
+                    fields=labels,
                 )
             )
+        raise UserError(
+            self.env._(
+                "The objective %(objective)s is %(state)s: only its owner's "
+                "managers and OKR administrators may change %(fields)s now. "
+                "Post a check-in, or reset it to draft first.",
+                objective=objective.name,
+                state=objective._approval_state_label(objective.state),
+                fields=labels,
+            )
+        )
 
     def _okr_check_key_results_editable(self):
         """Key results are part of the objective's content: fixed once the
         objective has left the draft, except for managers and OKR admins."""
         if self.env.su:
             return
-        started = self.filtered(lambda o: o.state != "draft")
-        not_managed = started - started._okr_managed_by_user()
-        if not_managed:
+        refused = self._okr_not_editable()
+        if not refused:
+            return
+        objective = refused[0]
+        if objective.state == "draft":
             raise UserError(
                 self.env._(
-                    "The objective %(objective)s is %(state)s: its key results "
-                    "are fixed. Post check-ins, or ask a manager to reset it "
-                    "to draft.",
-                    objective=not_managed[0].name,
-                    state=not_managed[0]._approval_state_label(not_managed[0].state),
+                    "The objective %(objective)s is a draft: only its owner and "
+                    "OKR administrators may change its key results.",
+                    objective=objective.name,
                 )
             )
+        raise UserError(
+            self.env._(
+                "The objective %(objective)s is %(state)s: its key results "
+                "are fixed. Post check-ins, or ask a manager to reset it "
+                "to draft.",
+                objective=objective.name,
+                state=objective._approval_state_label(objective.state),
+            )
+        )
 
     def _okr_managed_by_user(self):
         """The objectives the current user manages: OKR managers in the
@@ -993,17 +1029,14 @@ class OkrObjective(models.Model):
         if not self.env.cr.fetchone()[0]:
             return
         today = fields.Date.context_today(self)
-        week_start = today - datetime.timedelta(days=today.weekday())
-        key_results = self.env["okr.key.result"].search(
+        KeyResult = self.env["okr.key.result"]
+        week_start = KeyResult._okr_week_start(today)
+        key_results = KeyResult.search(
             [
-                ("objective_state", "=", "active"),
-                ("cycle_id.state", "=", "running"),
+                *KeyResult._okr_checkin_due_domain(today),
                 "|",
                 ("objective_id.checkin_reminder_date", "=", False),
                 ("objective_id.checkin_reminder_date", "<", week_start),
-                "|",
-                ("last_checkin_date", "=", False),
-                ("last_checkin_date", "<", week_start),
             ]
         )
         activity_type = self.env.ref("bsc_okr.mail_activity_type_okr_checkin")

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -29,6 +30,13 @@ class ResCompany(models.Model):
         "link of the strategy map is tested; fewer gives 'Insufficient data'.",
     )
 
+    okr_upload_max_mb = fields.Integer(
+        string="Largest Portal Upload (MB)",
+        default=10,
+        help="The largest file an employee may attach to a learning finding "
+        "from the portal, in megabytes.",
+    )
+
     _sql_constraints = [
         (
             "okr_stale_days_positive",
@@ -46,3 +54,20 @@ class ResCompany(models.Model):
             "A cause-effect link needs at least 6 months of history to be tested.",
         ),
     ]
+
+    @api.constrains("okr_upload_max_mb")
+    def _check_okr_upload_max_mb(self):
+        for company in self:
+            if company.okr_upload_max_mb <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The largest portal upload must be at least 1 MB; "
+                        "%(size)s MB is not a size.",
+                        size=company.okr_upload_max_mb,
+                    )
+                )
+
+    def _okr_upload_max_bytes(self):
+        """The largest file the portal accepts for this company, in bytes."""
+        self.ensure_one()
+        return self.okr_upload_max_mb * 1024 * 1024

@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
     bsc_evidence_min_periods = fields.Integer(
         related="company_id.bsc_evidence_min_periods", readonly=False
     )
+    okr_upload_max_mb = fields.Integer(
+        related="company_id.okr_upload_max_mb", readonly=False
+    )

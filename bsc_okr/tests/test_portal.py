@@ -17,7 +17,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..controllers import portal as portal_controller
+from ..controllers import portal_form, portal_learning, portal_okr
 from .learning_common import LearningCase
 
 SCRIPT = "<script>alert('x')</script>"
@@ -346,7 +346,14 @@ class TestPortalSafety(PortalCase):
         after _okr_get (i.e. _document_check_access), or goes through a
         helper that reads the user's own employee ids; and no route passes
         an access token to _document_check_access."""
-        source = textwrap.dedent(inspect.getsource(portal_controller.OkrPortal))
+        source = "\n".join(
+            textwrap.dedent(inspect.getsource(portal_class))
+            for portal_class in (
+                portal_form.OkrPortalForm,
+                portal_okr.OkrPortal,
+                portal_learning.LearningPortal,
+            )
+        )
         tree = ast.parse(source)
         allowed_helpers = {"_okr_my_employee_ids"}
         checks = [

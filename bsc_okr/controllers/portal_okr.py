@@ -1,0 +1,860 @@
+"""The OKR portal: employees write OKRs, check in and approve from /my, on
+a phone, with a portal account or an internal one.
+
+The routes parse the form (``OkrPortalForm``), call the models, which hold
+every rule (open cycles, who may edit, check-ins due, direction), and render.
+Learning plans are in ``portal_learning``.
+"""
+
+from werkzeug.exceptions import NotFound
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.http import request, route
+from odoo.osv import expression
+
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.base import clean_text
+from .portal_form import ITEMS_PER_PAGE, TEXT_MAX, TITLE_MAX, OkrPortalForm
+
+#: Where a decision leads: the approver may lose access to what they decided.
+TEAM_URL = "/my/okrs/team"
+
+
+class OkrPortal(OkrPortalForm):
+    # ------------------------------------------------------------------
+    # /my home
+    # ------------------------------------------------------------------
+    def _prepare_okr_home_counters(self):
+        """The OKR counters of /my, each with the user's own rights."""
+        if not self._okr_portal_enabled():
+            return {}
+        env = request.env
+        uid = env.uid
+        KeyResult = env["okr.key.result"]
+        today = fields.Date.context_today(env.user)
+        return {
+            "okr_count": env["okr.objective"].search_count(
+                self._okr_my_domain() + [("state", "!=", "cancelled")]
+            ),
+            "okr_checkin_due_count": KeyResult.search_count(
+                [
+                    *KeyResult._okr_checkin_due_domain(today),
+                    "|",
+                    "|",
+                    ("owner_user_id", "=", uid),
+                    ("objective_id.owner_user_id", "=", uid),
+                    ("contributor_ids", "in", self._okr_my_employee_ids()),
+                ]
+            ),
+            "okr_learning_plan_count": env["okr.learning.plan"].search_count(
+                [("owner_user_id", "=", uid)]
+            ),
+            "okr_approval_count": env["okr.objective"].search_count(
+                [("approval_can_approve", "=", True)]
+            )
+            + env["okr.learning.plan"].search_count(
+                [("approval_can_approve", "=", True)]
+            ),
+        }
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if {
+            "okr_count",
+            "okr_checkin_due_count",
+            "okr_learning_plan_count",
+            "okr_approval_count",
+        } & set(counters):
+            okr_counters = self._prepare_okr_home_counters()
+            values.update({k: v for k, v in okr_counters.items() if k in counters})
+        return values
+
+    @route()
+    def home(self, **kw):
+        response = super().home(**kw)
+        if getattr(response, "qcontext", None) is not None:
+            response.qcontext.update(
+                okr_counters=self._prepare_okr_home_counters(),
+                okr_portal_enabled=self._okr_portal_enabled(),
+            )
+        return response
+
+    # ------------------------------------------------------------------
+    # /my/okrs
+    # ------------------------------------------------------------------
+    def _okr_my_employee_ids(self):
+        # The user's own employees (ids only), to match contributors and
+        # participants without searching hr.employee, which portal users
+        # cannot read.
+        return request.env.user.sudo().employee_ids.ids
+
+    def _okr_contributions(self):
+        """Running key results of others' objectives the user contributes to."""
+        return request.env["okr.key.result"].search(
+            [
+                ("contributor_ids", "in", self._okr_my_employee_ids()),
+                ("owner_user_id", "!=", request.env.uid),
+                ("objective_state", "=", "active"),
+                ("cycle_id.state", "in", ("running", "grading")),
+            ]
+        )
+
+    def _okr_my_domain(self):
+        return [("owner_user_id", "=", request.env.uid), ("is_learning", "=", False)]
+
+    def _okr_sortings(self):
+        env = request.env
+        return {
+            "name": {"label": env._("Title"), "order": "name, id"},
+            "progress": {"label": env._("Progress"), "order": "progress desc, id"},
+            "confidence": {
+                "label": env._("Confidence"),
+                "order": "confidence desc, id",
+            },
+            "newest": {"label": env._("Newest"), "order": "id desc"},
+        }
+
+    def _okr_groupbys(self):
+        env = request.env
+        return {
+            "none": {"label": env._("None")},
+            "state": {"label": env._("State")},
+        }
+
+    def _prepare_okr_list_domain(self, cycle, search):
+        domain = self._okr_my_domain()
+        if cycle:
+            domain = expression.AND([domain, [("cycle_id", "=", cycle.id)]])
+        if search:
+            domain = expression.AND([domain, [("name", "ilike", search)]])
+        return domain
+
+    def _prepare_okr_list_values(
+        self, page=1, cycle=None, search=None, sortby=None, groupby=None, extra=None
+    ):
+        env = request.env
+        Objective = env["okr.objective"]
+        sortings = self._okr_sortings()
+        sortby = sortby if sortby in sortings else "name"
+        groupbys = self._okr_groupbys()
+        groupby = groupby if groupby in groupbys else "none"
+        # A search is not stored, but it reaches SQL, which refuses a NUL.
+        search = clean_text(search or "").strip()[:TITLE_MAX]
+        cycles = env["okr.cycle"]._okr_listed_cycles()
+        if cycle == "all":
+            selected_cycle = env["okr.cycle"]
+        else:
+            try:
+                selected_cycle = cycles.filtered(lambda c: c.id == int(cycle or 0))
+            except ValueError:
+                selected_cycle = env["okr.cycle"]
+            if not selected_cycle:
+                selected_cycle = env["okr.cycle"]._okr_current_cycle()
+        domain = self._prepare_okr_list_domain(selected_cycle, search)
+        total = Objective.search_count(domain)
+        try:
+            page = max(1, int(page))
+        except ValueError:
+            page = 1
+        url_args = {
+            "cycle": selected_cycle.id if selected_cycle else "all",
+            "search": search,
+            "sortby": sortby,
+            "groupby": groupby,
+        }
+        pager = portal_pager(
+            url="/my/okrs",
+            url_args=url_args,
+            total=total,
+            page=page,
+            step=ITEMS_PER_PAGE,
+        )
+        order = sortings[sortby]["order"]
+        if groupby == "state":
+            order = f"state, {order}"
+        objectives = Objective.search(
+            domain, order=order, limit=ITEMS_PER_PAGE, offset=pager["offset"]
+        )
+        # One query for the latest check-in of every objective listed.
+        last_checkins = dict(
+            env["okr.key.result"]._read_group(
+                [("objective_id", "in", objectives.ids)],
+                ["objective_id"],
+                ["last_checkin_date:max"],
+            )
+        )
+        state_labels = dict(Objective._fields["state"]._description_selection(env))
+        groups = []
+        if groupby == "state":
+            for objective in objectives:
+                if not groups or groups[-1]["state"] != objective.state:
+                    groups.append(
+                        {
+                            "state": objective.state,
+                            "label": state_labels[objective.state],
+                            "objectives": [],
+                        }
+                    )
+                groups[-1]["objectives"].append(objective)
+        else:
+            groups = [{"state": False, "label": False, "objectives": list(objectives)}]
+        contributions = self._okr_contributions()
+        return self._okr_common_values(
+            "okr_list",
+            contributions=contributions,
+            contribution_objectives={
+                p.id: p.name
+                for p in env["okr.objective.public"].search(
+                    [("id", "in", contributions.objective_id.ids)]
+                )
+            },
+            # The list shows no history: the panel's form only.
+            **self._okr_checkin_panel(contributions, history=False),
+            objectives=objectives,
+            groups=groups,
+            last_checkins=last_checkins,
+            state_labels=state_labels,
+            pager=pager,
+            cycles=cycles,
+            selected_cycle=selected_cycle,
+            search=search,
+            sortby=sortby,
+            sortings=sortings,
+            groupby=groupby,
+            groupbys=groupbys,
+            total=total,
+            **(extra or {}),
+        )
+
+    @route(
+        ["/my/okrs", "/my/okrs/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_my_okrs(self, page=1, **kw):
+        if not self._okr_portal_enabled():
+            raise NotFound()
+        values = self._prepare_okr_list_values(
+            page=page,
+            cycle=kw.get("cycle"),
+            search=kw.get("search"),
+            sortby=kw.get("sortby"),
+            groupby=kw.get("groupby"),
+        )
+        values.update(self._okr_page_messages(kw))
+        return request.render("bsc_okr.portal_my_okrs", values)
+
+    # ------------------------------------------------------------------
+    # New objective, key result rows
+    # ------------------------------------------------------------------
+    def _okr_new_defaults(self):
+        """What a new objective gets without being asked: the model's own
+        defaults (cycle, level), shown on the form before it is sent."""
+        defaults = request.env["okr.objective"].default_get(["cycle_id", "level"])
+        return {
+            "default_cycle_id": str(defaults.get("cycle_id") or ""),
+            "new_level_department": defaults.get("level") == "department",
+        }
+
+    def _okr_objective_vals(self, post):
+        """Validated values of the objective form (whitelist)."""
+        env = request.env
+        errors = {}
+        name, errors["name"] = self._okr_text(
+            post, "name", env._("Title"), required=True
+        )
+        description, errors["description"] = self._okr_text(
+            post, "description", env._("Description"), max_length=TEXT_MAX
+        )
+        okr_type = post.get("okr_type") or "aspirational"
+        if okr_type not in ("committed", "aspirational"):
+            errors["okr_type"] = env._("Choose committed or aspirational.")
+        errors = {k: v for k, v in errors.items() if v}
+        vals = {"name": name, "description": description or False, "okr_type": okr_type}
+        return vals, errors
+
+    def _okr_kr_vals(self, post, prefix=""):
+        """Validated values of a key result form (whitelist)."""
+        env = request.env
+        errors = {}
+        name, errors["name"] = self._okr_text(
+            post, f"{prefix}name", env._("Key result"), required=True
+        )
+        unit, errors["unit"] = self._okr_text(
+            post, f"{prefix}unit", env._("Unit"), max_length=64
+        )
+        start, errors["start_value"] = self._okr_number(
+            post, f"{prefix}start_value", env._("Start")
+        )
+        target, errors["target_value"] = self._okr_number(
+            post, f"{prefix}target_value", env._("Target")
+        )
+        weight, errors["weight"] = self._okr_number(
+            post, f"{prefix}weight", env._("Weight"), required=False
+        )
+        if weight is not None and weight <= 0:
+            errors["weight"] = env._("Weight must be greater than zero.")
+        if start is not None and target is not None and start == target:
+            errors["target_value"] = env._(
+                "The target must differ from the start, or there is nothing to achieve."
+            )
+        errors = {k: v for k, v in errors.items() if v}
+        vals = {"name": name, "unit": unit or False}
+        if start is not None and target is not None:
+            vals.update(
+                start_value=start,
+                target_value=target,
+                # The direction follows from the numbers: one field less to
+                # get wrong on a phone.
+                direction=env["okr.key.result"]._okr_direction_of(start, target),
+            )
+        if weight is not None:
+            vals["weight"] = weight
+        return vals, errors
+
+    @staticmethod
+    def _okr_kr_row_filled(post, prefix):
+        """A key result row of a new-objective form counts once the user
+        typed a name, target or unit (start and weight come prefilled)."""
+        return any(
+            OkrPortalForm._okr_raw(post, prefix + name)
+            for name in ("name", "target_value", "unit")
+        )
+
+    OBJECTIVE_FIELDS = ("name", "description", "okr_type")
+
+    KR_FIELDS = ("name", "unit", "start_value", "target_value", "weight")
+
+    def _okr_kr_rows_allowed(self):
+        """The fields of the key result rows of a new objective or plan."""
+        return {f"kr{index}_{name}" for index in (1, 2, 3) for name in self.KR_FIELDS}
+
+    def _okr_kr_rows(self, post):
+        """``(commands, errors)`` of the key result rows of a new objective
+        or plan: one create command per row filled in."""
+        commands, errors = [], {}
+        for index in (1, 2, 3):
+            prefix = f"kr{index}_"
+            if not self._okr_kr_row_filled(post, prefix):
+                continue
+            kr_vals, kr_errors = self._okr_kr_vals(post, prefix)
+            errors.update({prefix + k: v for k, v in kr_errors.items()})
+            commands.append(Command.create(kr_vals))
+        return commands, errors
+
+    def _okr_new_allowed(self):
+        return {"cycle_id", *self.OBJECTIVE_FIELDS, *self._okr_kr_rows_allowed()}
+
+    @route(
+        "/my/okrs/new", type="http", auth="user", website=True, methods=["GET", "POST"]
+    )
+    def portal_okr_new(self, **post):
+        if not self._okr_portal_enabled():
+            raise NotFound()
+        env = request.env
+        cycles = env["okr.cycle"]._okr_open_cycles()
+        if request.httprequest.method != "POST":
+            return request.render(
+                "bsc_okr.portal_okr_new",
+                self._okr_common_values(
+                    "okr_new", cycles=cycles, **self._okr_new_defaults()
+                ),
+            )
+        ignored = self._okr_ignored_fields(post, self._okr_new_allowed())
+        vals, errors = self._okr_objective_vals(post)
+        cycle = self._okr_pick(cycles, post, "cycle_id")
+        if not cycle:
+            errors["cycle_id"] = env._("Choose a cycle that is open.")
+        kr_commands, kr_errors = self._okr_kr_rows(post)
+        errors.update(kr_errors)
+        if not errors:
+
+            def apply():
+                objective = env["okr.objective"].create(
+                    dict(vals, cycle_id=cycle.id, key_result_ids=kr_commands)
+                )
+                return f"/my/okrs/{objective.id}"
+
+            url, message = self._okr_apply_once(post, apply)
+            if url:
+                return self._okr_redirect(
+                    url, message or "created", ignored=bool(ignored)
+                )
+            errors["__all__"] = message
+        values = self._okr_common_values(
+            "okr_new",
+            cycles=cycles,
+            **self._okr_new_defaults(),
+            **self._okr_form_values("new", post, errors),
+        )
+        if ignored:
+            values["ignored_message"] = self._okr_ignored_message()
+        return request.render("bsc_okr.portal_okr_new", values)
+
+    # ------------------------------------------------------------------
+    # One objective
+    # ------------------------------------------------------------------
+    def _okr_chart(self, key_result, checkins):
+        """Points of a small SVG line chart (0..100 x 0..40) of a key
+        result's progress over its check-ins; no JavaScript needed."""
+        progresses = [key_result._okr_progress_of(c.value) for c in checkins]
+        if not progresses:
+            return None
+        progresses = [0.0, *progresses] if len(progresses) == 1 else progresses
+        top = max(1.0, *progresses)
+        step = 100.0 / (len(progresses) - 1)
+        points = " ".join(
+            f"{index * step:.1f},{40 - 38 * max(0.0, p) / top:.1f}"
+            for index, p in enumerate(progresses)
+        )
+        goal = 40 - 38 / top
+        return {"points": points, "goal": f"{goal:.1f}"}
+
+    def _okr_checkin_panel(self, key_results, history=True):
+        """What the check-in panel of ``key_results`` shows: the form for
+        those the user may check in on and, with ``history``, each one's
+        check-ins (latest first) and progress chart."""
+        panel = {
+            "can_checkin_ids": set(key_results._okr_filter_can_checkin().ids),
+            "checkins_by_kr": {},
+            "charts": {},
+        }
+        if not history:
+            return panel
+        checkins = request.env["okr.checkin"].search(
+            [("key_result_id", "in", key_results.ids)], order="date desc, id desc"
+        )
+        by_kr = {kr.id: [] for kr in key_results}
+        for checkin in checkins:
+            by_kr[checkin.key_result_id.id].append(checkin)
+        panel["checkins_by_kr"] = by_kr
+        panel["charts"] = {
+            kr.id: self._okr_chart(kr, list(reversed(by_kr[kr.id])))
+            for kr in key_results
+        }
+        return panel
+
+    def _prepare_okr_detail_values(self, objective, **values):
+        env = request.env
+        # search, not browse: an approver may read the objective without
+        # its public projection (a private objective of another team).
+        public = env["okr.objective.public"].search([("id", "=", objective.id)])
+        try:
+            bsc_name = public.bsc_objective_id.name or False
+        except AccessError:
+            bsc_name = False
+        key_results = objective.key_result_ids
+        parents = objective.parent_ids
+        return self._okr_common_values(
+            "okr_detail",
+            objective=objective,
+            owner_name=public.owner_name,
+            key_results=key_results,
+            **self._okr_checkin_panel(key_results),
+            can_edit=objective._okr_can_edit(),
+            next_states=objective.approval_next_states or [],
+            can_approve=objective.approval_can_approve,
+            can_cancel=objective.approval_can_cancel,
+            parents=parents,
+            bsc_objective_name=bsc_name,
+            state_labels=dict(objective._fields["state"]._description_selection(env)),
+            **values,
+        )
+
+    def _okr_render_detail(self, objective, **values):
+        return request.render(
+            "bsc_okr.portal_okr_detail",
+            self._prepare_okr_detail_values(objective, **values),
+        )
+
+    @route(
+        "/my/okrs/<int:objective_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_okr_detail(self, objective_id, **kw):
+        objective = self._okr_get("okr.objective", objective_id)
+        return self._okr_render_detail(objective, **self._okr_page_messages(kw))
+
+    def _okr_post_on_objective(
+        self, objective_id, post, form, allowed, validate, apply, notice
+    ):
+        """The common shape of every change posted on an objective page."""
+        objective = self._okr_get("okr.objective", objective_id)
+        return self._okr_post_on_record(
+            objective,
+            f"/my/okrs/{objective.id}",
+            self._okr_render_detail,
+            post,
+            form,
+            allowed,
+            validate,
+            apply,
+            notice,
+        )
+
+    @route(
+        "/my/okrs/<int:objective_id>/edit",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_edit(self, objective_id, **post):
+        def apply(objective, vals):
+            objective.write(vals)
+
+        return self._okr_post_on_objective(
+            objective_id,
+            post,
+            "objective",
+            self.OBJECTIVE_FIELDS,
+            self._okr_objective_vals,
+            apply,
+            "saved",
+        )
+
+    @route(
+        "/my/okrs/<int:objective_id>/key-results/new",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_kr_new(self, objective_id, **post):
+        def apply(objective, vals):
+            env = request.env
+            env["okr.key.result"].create(dict(vals, objective_id=objective.id))
+
+        return self._okr_post_on_objective(
+            objective_id,
+            post,
+            "kr_new",
+            self.KR_FIELDS,
+            self._okr_kr_vals,
+            apply,
+            "saved",
+        )
+
+    def _okr_get_kr(self, objective_id, kr_id):
+        """A key result of that objective, readable by the user, or 404: a
+        key result id of another objective never reaches a write."""
+        key_result = self._okr_get("okr.key.result", kr_id)
+        if key_result.objective_id.id != objective_id:
+            raise NotFound()
+        return key_result
+
+    @route(
+        "/my/okrs/<int:objective_id>/key-results/<int:kr_id>/edit",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_kr_edit(self, objective_id, kr_id, **post):
+        key_result = self._okr_get_kr(objective_id, kr_id)
+
+        def apply(objective, vals):
+            key_result.write(vals)
+
+        return self._okr_post_on_objective(
+            objective_id,
+            post,
+            f"kr_{kr_id}",
+            self.KR_FIELDS,
+            self._okr_kr_vals,
+            apply,
+            "saved",
+        )
+
+    @route(
+        "/my/okrs/<int:objective_id>/key-results/<int:kr_id>/delete",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_kr_delete(self, objective_id, kr_id, **post):
+        key_result = self._okr_get_kr(objective_id, kr_id)
+
+        def apply(objective, vals):
+            key_result.unlink()
+
+        return self._okr_post_on_objective(
+            objective_id,
+            post,
+            f"kr_{kr_id}",
+            (),
+            lambda p: ({}, {}),
+            apply,
+            "deleted",
+        )
+
+    def _okr_state_route(self, objective_id, post, form, action, notice, allowed=()):
+        return self._okr_post_on_objective(
+            objective_id,
+            post,
+            form,
+            allowed,
+            lambda p: ({}, {}),
+            lambda objective, vals: action(objective) and None,
+            notice,
+        )
+
+    @route(
+        "/my/okrs/<int:objective_id>/submit",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_submit(self, objective_id, **post):
+        return self._okr_state_route(
+            objective_id,
+            post,
+            "workflow",
+            lambda o: o.action_approval_request("approved") or True,
+            "submitted",
+        )
+
+    @route(
+        "/my/okrs/<int:objective_id>/withdraw",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_withdraw(self, objective_id, **post):
+        return self._okr_state_route(
+            objective_id,
+            post,
+            "workflow",
+            lambda o: o.action_approval_cancel_request() or True,
+            "withdrawn",
+        )
+
+    @route(
+        "/my/okrs/<int:objective_id>/activate",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_activate(self, objective_id, **post):
+        return self._okr_state_route(
+            objective_id,
+            post,
+            "workflow",
+            lambda o: o.action_approval_request("active") or True,
+            "activated",
+        )
+
+    # ------------------------------------------------------------------
+    # Approve and reject (objectives and learning plans)
+    # ------------------------------------------------------------------
+    def _okr_post_decision(self, record, record_url, render, post, approve):
+        """Approve ``record`` (an objective or a learning plan), or reject it
+        with the reason the form gives; then go to the team page."""
+        if approve:
+            allowed, validate, notice = (), lambda p: ({}, {}), "approved"
+
+            def apply(record, vals):
+                return record.action_approval_approve() and TEAM_URL
+
+        else:
+            allowed, validate, notice = ("reason",), self._okr_reason_vals, "rejected"
+
+            def apply(record, vals):
+                return record.action_approval_reject(vals["reason"]) and TEAM_URL
+
+        return self._okr_post_on_record(
+            record,
+            record_url,
+            render,
+            post,
+            "decision",
+            allowed,
+            validate,
+            apply,
+            notice,
+        )
+
+    def _okr_post_objective_decision(self, objective_id, post, approve):
+        objective = self._okr_get("okr.objective", objective_id)
+        return self._okr_post_decision(
+            objective,
+            f"/my/okrs/{objective.id}",
+            self._okr_render_detail,
+            post,
+            approve,
+        )
+
+    @route(
+        "/my/okrs/<int:objective_id>/approve",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_approve(self, objective_id, **post):
+        return self._okr_post_objective_decision(objective_id, post, approve=True)
+
+    @route(
+        "/my/okrs/<int:objective_id>/reject",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_reject(self, objective_id, **post):
+        return self._okr_post_objective_decision(objective_id, post, approve=False)
+
+    # ------------------------------------------------------------------
+    # Check-ins
+    # ------------------------------------------------------------------
+    CHECKIN_FIELDS = ("value", "confidence", "comment")
+
+    def _okr_checkin_vals(self, post):
+        env = request.env
+        errors = {}
+        value, errors["value"] = self._okr_number(post, "value", env._("Value"))
+        confidence, errors["confidence"] = self._okr_confidence(post)
+        comment, errors["comment"] = self._okr_text(
+            post, "comment", env._("Comment"), max_length=TEXT_MAX
+        )
+        errors = {k: v for k, v in errors.items() if v}
+        return {
+            "value": value,
+            "confidence": confidence,
+            "comment": comment or False,
+        }, errors
+
+    def _okr_checkin_target(self, key_result):
+        """``(url, render)`` of the page a check-in on ``key_result`` is
+        posted from: its objective's page, or the list for contributors,
+        who read the key result but not always its objective."""
+        objective = key_result.objective_id
+        if objective.has_access("read"):
+            return (
+                f"/my/okrs/{objective.id}",
+                lambda **values: self._okr_render_detail(objective, **values),
+            )
+        return "/my/okrs", lambda **values: request.render(
+            "bsc_okr.portal_my_okrs", self._prepare_okr_list_values(extra=values)
+        )
+
+    @route(
+        "/my/key-results/<int:kr_id>/checkin",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_checkin(self, kr_id, **post):
+        key_result = self._okr_get("okr.key.result", kr_id)
+        back, render = self._okr_checkin_target(key_result)
+        ignored = self._okr_ignored_fields(post, self.CHECKIN_FIELDS)
+        vals, errors = self._okr_checkin_vals(post)
+        if not errors:
+
+            def apply():
+                request.env["okr.checkin"].create(
+                    dict(vals, key_result_id=key_result.id)
+                )
+                return back
+
+            url, message = self._okr_apply_once(post, apply)
+            if url:
+                return self._okr_redirect(url, message or "checked_in", bool(ignored))
+            errors = {"__all__": message}
+        values = self._okr_form_values(f"checkin_{kr_id}", post, errors)
+        if ignored:
+            values["ignored_message"] = self._okr_ignored_message()
+        return render(**values)
+
+    # ------------------------------------------------------------------
+    # Team and company
+    # ------------------------------------------------------------------
+    @route("/my/okrs/team", type="http", auth="user", website=True, methods=["GET"])
+    def portal_okr_team(self, **kw):
+        if not self._okr_portal_enabled():
+            raise NotFound()
+        env = request.env
+        Objective = env["okr.objective"]
+        cycle = env["okr.cycle"]._okr_current_cycle()
+        to_approve = Objective.search([("approval_can_approve", "=", True)])
+        plans_to_approve = env["okr.learning.plan"].search(
+            [("approval_can_approve", "=", True)]
+        )
+        team = Objective.browse()
+        if not env.user.share:
+            # Portal users have no team: "my team" reads the org chart.
+            team = Objective.search(
+                [
+                    ("in_my_team", "=", True),
+                    ("owner_user_id", "!=", env.uid),
+                    ("cycle_id", "=", cycle.id),
+                    ("state", "!=", "cancelled"),
+                ],
+                order="name, id",
+            )
+        owner_names = {
+            p.id: p.owner_name
+            for p in env["okr.objective.public"].search(
+                [("id", "in", (team | to_approve).ids)]
+            )
+        }
+        values = self._okr_common_values(
+            "okr_team",
+            cycle=cycle,
+            to_approve=to_approve,
+            plans_to_approve=plans_to_approve,
+            team=team,
+            owner_names=owner_names,
+            state_labels=dict(Objective._fields["state"]._description_selection(env)),
+        )
+        values.update(self._okr_page_messages(kw))
+        return request.render("bsc_okr.portal_okr_team", values)
+
+    @route("/my/okrs/company", type="http", auth="user", website=True, methods=["GET"])
+    def portal_okr_company(self, cycle=None, **kw):
+        if not self._okr_portal_enabled():
+            raise NotFound()
+        env = request.env
+        current = env["okr.cycle"]._okr_current_cycle()
+        cycles = env["okr.cycle"]._okr_listed_cycles()
+        try:
+            selected = cycles.filtered(lambda c: c.id == int(cycle or 0)) or current
+        except ValueError:
+            selected = current
+        public = env["okr.objective.public"].search(
+            [
+                ("cycle_id", "=", selected.id),
+                ("visibility", "=", "public"),
+                ("state", "in", ("approved", "active", "graded")),
+            ],
+            order="level, name",
+        )
+        ids = set(public.ids)
+        children = {}
+        roots = []
+        for objective in public:
+            parent = objective.parent_id.id
+            if parent and parent in ids:
+                children.setdefault(parent, []).append(objective)
+            else:
+                roots.append(objective)
+        values = self._okr_common_values(
+            "okr_company",
+            roots=roots,
+            children=children,
+            cycles=cycles,
+            selected_cycle=selected,
+        )
+        return request.render("bsc_okr.portal_okr_company", values)

@@ -1,0 +1,241 @@
+"""One home for each rule: the portal, the back end and the cron ask the
+same model methods (open and current cycles, check-ins due, who may edit,
+when findings may be added, how large an upload may be)."""
+
+import datetime
+import re
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .learning_common import LearningCase
+from .okr_common import IN_Q1
+from .test_portal import PortalCase
+
+
+class CycleFixtures:
+    @classmethod
+    def _make_cycles(cls):
+        """Beside the running Q1 2026: Q4 2025 being graded, Q3 2025 closed,
+        Q2 2026 in planning."""
+        Cycle = cls.env["okr.cycle"]
+
+        def quarter(name, start, end):
+            return Cycle.create(
+                {
+                    "name": name,
+                    "company_id": cls.company.id,
+                    "date_start": start,
+                    "date_end": end,
+                }
+            )
+
+        cls.cycle_grading = quarter("Q4 2025", "2025-10-01", "2025-12-31")
+        cls.cycle_grading.action_start()
+        cls.cycle_grading.action_start_grading()
+        cls.cycle_closed = quarter("Q3 2025", "2025-07-01", "2025-09-30")
+        cls.cycle_closed.action_start()
+        cls.cycle_closed.action_start_grading()
+        cls.cycle_closed.action_close()
+        cls.cycle_next = quarter("Q2 2026", "2026-04-01", "2026-06-30")
+
+
+@tagged("post_install", "-at_install")
+class TestCycleRules(CycleFixtures, LearningCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_cycles()
+
+    def _field_domain_cycles(self, model, field, **record):
+        """The cycles the back-end field ``field`` of ``model`` offers for a
+        record with the values ``record``, as the web client evaluates it."""
+        field = self.env[model]._fields[field]
+        domain = field._description_domain(self.env)
+        return (
+            self.env["okr.cycle"]
+            .with_user(self.user_employee)
+            .search(safe_eval(domain, {"company_id": self.company.id, **record}))
+        )
+
+    def test_open_cycles(self):
+        Cycle = self.env["okr.cycle"].with_user(self.user_employee)
+        self.assertEqual(Cycle._okr_open_cycles(), self.cycle | self.cycle_next)
+        self.assertEqual(
+            Cycle._okr_open_cycles(learning=True), self.cycle_feb | self.cycle_mar
+        )
+
+    def test_back_end_offers_the_open_cycles(self):
+        """The stricter rule: the back end used to offer every cycle not
+        closed, so a new objective could land in a cycle being graded; the
+        portal offered planned and running ones only. Both offer the latter."""
+        Cycle = self.env["okr.cycle"].with_user(self.user_employee)
+        offered = self._field_domain_cycles(
+            "okr.objective", "cycle_id", is_learning=False
+        )
+        self.assertEqual(offered, Cycle._okr_open_cycles())
+        self.assertNotIn(self.cycle_grading, offered)
+        self.assertNotIn(self.cycle_feb, offered)
+        learning = self._field_domain_cycles(
+            "okr.objective", "cycle_id", is_learning=True
+        )
+        self.assertEqual(learning, Cycle._okr_open_cycles(learning=True))
+        plan = self._field_domain_cycles("okr.learning.plan", "cycle_id")
+        self.assertEqual(plan, Cycle._okr_open_cycles(learning=True))
+
+    @freeze_time(IN_Q1)
+    def test_current_and_default_cycle(self):
+        Cycle = self.env["okr.cycle"].with_user(self.user_employee)
+        self.assertEqual(Cycle._okr_current_cycle(), self.cycle)
+        self.assertEqual(Cycle._okr_current_cycle(learning=True), self.cycle_feb)
+        self.assertEqual(Cycle._okr_default_cycle(), self.cycle)
+        self.assertEqual(
+            Cycle.with_company(self.company)._okr_default_cycle(learning=True),
+            self.cycle_feb,
+        )
+        listed = Cycle._okr_listed_cycles()
+        self.assertIn(self.cycle_closed, listed)
+        self.assertNotIn(self.cycle_feb, listed)
+
+    @freeze_time("2026-05-04")
+    def test_current_cycle_without_a_running_one_today(self):
+        # Q1 is over and Q2 is still planned: the latest cycle not closed.
+        Cycle = self.env["okr.cycle"].with_user(self.user_employee)
+        self.assertEqual(Cycle._okr_current_cycle(), self.cycle_next)
+
+
+@tagged("post_install", "-at_install")
+class TestRulesInModels(LearningCase):
+    @freeze_time(IN_Q1)
+    def test_checkin_due_domain(self):
+        KeyResult = self.env["okr.key.result"]
+        self._checkin(self.kr_peer, 10, user=self.user_peer)
+        today = fields.Date.to_date(IN_Q1)
+        self.assertEqual(str(KeyResult._okr_week_start(today)), IN_Q1)
+        # Thursday of the same week: the same Monday.
+        self.assertEqual(
+            str(KeyResult._okr_week_start(today + datetime.timedelta(days=3))), IN_Q1
+        )
+        due = KeyResult.search(
+            [
+                *KeyResult._okr_checkin_due_domain(today + datetime.timedelta(days=3)),
+                ("id", "in", (self.kr_peer | self.kr_employee).ids),
+            ]
+        )
+        self.assertEqual(due, self.kr_employee)
+
+    def test_direction_of(self):
+        KeyResult = self.env["okr.key.result"]
+        self.assertEqual(KeyResult._okr_direction_of(10, 2), "decrease")
+        self.assertEqual(KeyResult._okr_direction_of(2, 10), "increase")
+
+    def test_who_may_edit(self):
+        draft = self._make_objective(self.emp_employee, "Draft: label the bins")
+        self.assertTrue(draft.with_user(self.user_employee)._okr_can_edit())
+        self.assertFalse(draft.with_user(self.user_manager)._okr_can_edit())
+        self.assertTrue(draft.with_user(self.user_okr_admin)._okr_can_edit())
+        self.assertFalse(draft.with_user(self.user_peer)._okr_can_edit())
+        active = self.obj_employee
+        self.assertFalse(active.with_user(self.user_employee)._okr_can_edit())
+        self.assertTrue(active.with_user(self.user_manager)._okr_can_edit())
+        self.assertTrue(active.with_user(self.user_okr_admin)._okr_can_edit())
+
+    def test_manager_cannot_rewrite_a_reports_draft(self):
+        """The stricter rule: the portal let only the owner edit a draft, the
+        back end let the owner's managers rewrite it too. A draft is its
+        owner's until it is submitted; managers then approve or edit it."""
+        draft = self._make_objective(self.emp_employee, "Draft: label the bins")
+        with self.assertRaisesRegex(UserError, "draft"):
+            draft.with_user(self.user_manager).write({"name": "Manager's words"})
+        self.assertEqual(draft.name, "Draft: label the bins")
+        with self.assertRaisesRegex(UserError, "draft"):
+            self.env["okr.key.result"].with_user(self.user_manager).create(
+                {
+                    "objective_id": draft.id,
+                    "name": "Manager's key result",
+                    "start_value": 0,
+                    "target_value": 5,
+                }
+            )
+        self.assertEqual(len(draft.key_result_ids), 1)
+        draft.with_user(self.user_employee).write({"name": "Label every bin"})
+        self.assertEqual(draft.name, "Label every bin")
+
+    def test_can_add_finding(self):
+        plan = self.make_plan()
+        self.assertTrue(plan.with_user(self.user_employee)._learning_can_add_finding())
+        self.assertFalse(plan.with_user(self.user_peer)._learning_can_add_finding())
+        plan.participant_ids = [Command.link(self.emp_peer.id)]
+        self.assertTrue(plan.with_user(self.user_peer)._learning_can_add_finding())
+        self.advance(plan, "decide")
+        self.assertFalse(plan.with_user(self.user_employee)._learning_can_add_finding())
+
+
+@tagged("post_install", "-at_install")
+class TestUploadLimit(LearningCase):
+    def test_setting_refuses_zero_and_negative(self):
+        for size in (0, -1):
+            with self.assertRaisesRegex(ValidationError, "at least 1 MB"):
+                self.company.okr_upload_max_mb = size
+            with self.assertRaisesRegex(ValidationError, "at least 1 MB"):
+                self.env["res.config.settings"].with_company(self.company).create(
+                    {"okr_upload_max_mb": size}
+                ).execute()
+        self.assertEqual(self.company.okr_upload_max_mb, 10)
+        self.assertEqual(self.company._okr_upload_max_bytes(), 10 * 1024 * 1024)
+
+    def test_a_file_over_the_limit_is_refused(self):
+        self.company.okr_upload_max_mb = 1
+        plan = self.make_plan()
+        finding = (
+            self.env["okr.learning.finding"]
+            .with_user(self.user_employee)
+            .create({"plan_id": plan.id, "name": "Sensor benchmark"})
+        )
+        big = b"x" * (1024 * 1024 + 1)
+        with self.assertRaisesRegex(UserError, "at most 1 MB"):
+            finding._learning_attach("big.bin", big)
+        self.assertFalse(finding.attachment_ids)
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [
+                    ("res_model", "=", "okr.learning.finding"),
+                    ("res_id", "=", finding.id),
+                ]
+            )
+        )
+        # The limit is read at each upload: raising it lets the file in.
+        self.company.okr_upload_max_mb = 2
+        finding._learning_attach("big.bin", big)
+        self.assertEqual(finding.attachment_ids.name, "big.bin")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalOffersTheModelsCycles(CycleFixtures, PortalCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_cycles()
+
+    def _offered(self, url):
+        page = self.get(url).text
+        select = re.search(r'<select[^>]*name="cycle_id".*?</select>', page, re.S)
+        self.assertTrue(select, url)
+        return {int(v) for v in re.findall(r'value="(\d+)"', select.group(0))}
+
+    def test_cycle_options_are_the_open_cycles(self):
+        self.login(self.user_portal)
+        Cycle = self.env["okr.cycle"].with_user(self.user_portal)
+        self.assertEqual(
+            self._offered("/my/okrs/new"), set(Cycle._okr_open_cycles().ids)
+        )
+        self.assertEqual(
+            self._offered("/my/learning-plans/new"),
+            set(Cycle._okr_open_cycles(learning=True).ids),
+        )
+        self.assertTrue(Cycle._okr_open_cycles())
+        self.assertNotIn(self.cycle_grading.id, self._offered("/my/okrs/new"))
