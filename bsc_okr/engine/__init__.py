@@ -11,7 +11,9 @@ plus numpy and scipy for the statistics of :mod:`.evidence`.
   (paths and cycle detection);
 - :mod:`.periods`: month, quarter and accumulation-window arithmetic;
 - :mod:`.evidence`: statistical support of the map's cause-effect links
-  (lagged correlation, Granger F-tests, Benjamini-Hochberg q-values).
+  (lagged correlation, Granger F-tests, Benjamini-Hochberg q-values);
+- :mod:`.transitions`: the approval workflow's transition table, checked and
+  normalised once per model.
 
 Errors are :class:`EngineError` instances carrying a machine-readable
 ``code`` and the offending data in ``params``; they hold no translated text,

@@ -4,7 +4,8 @@ from . import res_users
 from . import res_config_settings
 from . import hr_department
 from . import bsc_authored_text_mixin
-from . import bsc_okr_approval_mixin
+from . import okr_approval_mixin
+from . import okr_approval_routing
 from . import okr_approval_request
 from . import okr_stage_history
 from . import bsc_score_mixin

@@ -1,10 +1,14 @@
 import logging
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_datetime, mute_logger
 
 _logger = logging.getLogger(__name__)
+
+ACTIVITY_TYPE_XMLID = "bsc_okr.mail_activity_type_approval"
 
 ROLE_SELECTION = [
     ("manager", "Owner's Manager"),
@@ -19,8 +23,10 @@ ROLE_SELECTION = [
 class OkrApprovalRequest(models.Model):
     """A stage change waiting for an approver's decision.
 
-    Created, decided and escalated only by ``bsc_okr.approval.mixin`` (users
-    have read access only). One pending request per record at most.
+    Created, decided and escalated only by ``okr.approval.mixin`` (users
+    have read access only). One pending request per record at most. A
+    request locks itself for a decision and carries the approvers'
+    activities on its document.
     """
 
     _name = "okr.approval.request"
@@ -177,6 +183,98 @@ class OkrApprovalRequest(models.Model):
         self.ensure_one()
         return self.env[self.res_model].browse(self.res_id)
 
+    def _lock_for_decision(self):
+        """Lock the request row so that exactly one decision wins.
+
+        NOWAIT: a second approver acting at the same moment gets a clear
+        message at once instead of waiting, then deciding on stale data.
+        """
+        self.ensure_one()
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM okr_approval_request "
+                        "WHERE id = %s FOR UPDATE NOWAIT",
+                        self.id,
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "Someone else is deciding on this request right now. "
+                    "Reload the page in a moment to see the outcome."
+                )
+            ) from None
+        except psycopg2.errors.SerializationFailure:
+            raise UserError(
+                self.env._(
+                    "This request was decided by someone else a moment ago. "
+                    "Reload the page to see the outcome."
+                )
+            ) from None
+        self.invalidate_recordset()
+        if self.state != "pending":
+            self._raise_already_decided()
+
+    def _record_decision(self, state, comment=None):
+        """Close the requests as ``state`` (approved, rejected, cancelled) by
+        the current user, and remove their activities. Callers check the
+        right to decide (and lock, see :meth:`_lock_for_decision`) first."""
+        self.write(
+            {
+                "state": state,
+                "decided_by_id": self.env.uid,
+                "decided_on": fields.Datetime.now(),
+                "decision_comment": comment or False,
+            }
+        )
+        self._close_activities()
+
+    def _schedule_activities(self, users, summary=None):
+        """One 'Approval' activity per user on the document, linked to the request."""
+        self.ensure_one()
+        if not users:
+            return
+        activity_type = self.env.ref(ACTIVITY_TYPE_XMLID)
+        deadline = fields.Date.add(
+            fields.Date.context_today(self),
+            days=self._get_record()
+            ._approval_get_company()
+            .okr_approval_escalation_days,
+        )
+        summary = summary or self.env._(
+            "Approve: %(from_state)s → %(to_state)s",
+            from_state=self.from_state_label,
+            to_state=self.to_state_label,
+        )
+        # sudo: approvers often may not write the document, which creating
+        # and closing activities on it requires; the request was checked
+        # already by the approval mixin.
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id(self.res_model),
+                        "res_id": self.res_id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "summary": summary,
+                        "date_deadline": deadline,
+                    }
+                    for user in users
+                ]
+            )
+        )
+        # the request (checked already, see above) links its own activities
+        self.sudo().activity_ids = [(4, activity.id) for activity in activities]
+
+    def _close_activities(self):
+        # sudo: see _schedule_activities
+        self.sudo().activity_ids.unlink()
+
     def action_open_record(self):
         """Open the document the request is about."""
         self.ensure_one()
@@ -273,8 +371,7 @@ class OkrApprovalRequest(models.Model):
             }
         )
         names = ", ".join(new_users.mapped("name"))
-        record._approval_schedule_activities(
-            self,
+        self._schedule_activities(
             new_users,
             summary=self.env._(
                 "Escalated approval: %(from_state)s → %(to_state)s",
@@ -283,7 +380,8 @@ class OkrApprovalRequest(models.Model):
             ),
         )
         transition = {"from": self.from_state, "to": self.to_state}
-        record._approval_log_history(
+        self.env["okr.stage.history"]._log(
+            record,
             "escalated",
             self.from_state,
             self.to_state,

@@ -41,7 +41,7 @@ class OkrLearningPlan(models.Model):
 
     _name = "okr.learning.plan"
     _description = "Learning Plan"
-    _inherit = ["bsc_okr.approval.mixin", "bsc.authored.text.mixin"]
+    _inherit = ["okr.approval.mixin", "bsc.authored.text.mixin"]
     _order = "campaign_id desc, sequence, id desc"
     _check_company_auto = True
     # The audience discusses a presented plan in its chatter.
@@ -596,7 +596,7 @@ class OkrLearningPlan(models.Model):
         return result
 
     # ------------------------------------------------------------------
-    # Approval workflow (bsc_okr.approval.mixin)
+    # Approval workflow (okr.approval.mixin)
     # ------------------------------------------------------------------
     def _approval_allowed_transitions(self):
         # Decisions are records of their own, never requests.

@@ -61,7 +61,7 @@ class OkrObjective(models.Model):
     _name = "okr.objective"
     _description = "Objective"
     _inherit = [
-        "bsc_okr.approval.mixin",
+        "okr.approval.mixin",
         "bsc.progress.mixin",
         "bsc.authored.text.mixin",
     ]
@@ -864,7 +864,7 @@ class OkrObjective(models.Model):
         return self.browse(managed.ids)
 
     # ------------------------------------------------------------------
-    # Approval workflow (bsc_okr.approval.mixin)
+    # Approval workflow (okr.approval.mixin)
     # ------------------------------------------------------------------
     def _approval_apply(
         self, new_state, decision, transition, request=None, comment=None

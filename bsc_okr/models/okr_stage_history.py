@@ -1,15 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .approval_guard import history_create_allowed
+from .approval_guard import history_create_allowed, history_pass
 
 
 class OkrStageHistory(models.Model):
     """Immutable log of every stage decision of approval-controlled records.
 
-    Rows are written only by ``bsc_okr.approval.mixin`` and never change:
-    ``write()`` and ``unlink()`` refuse everybody, superuser included, and
-    ``create()`` refuses anything but the mixin. Users who can read a record
+    Rows are written only by :meth:`_log`, which the approval mixin calls
+    after its checks, and never change: ``write()`` and ``unlink()`` refuse
+    everybody, superuser included, and ``create()`` refuses anything but
+    :meth:`_log`. Users who can read a record
     see its history through the record's ``approval_history_html``; the rows
     themselves are readable by the people involved and OKR administrators.
     """
@@ -119,3 +120,32 @@ class OkrStageHistory(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(self.env._("The stage history cannot be deleted."))
+
+    @api.model
+    def _log(self, record, decision, from_state, to_state, result_state, **kwargs):
+        """Append the row of one step of ``record``'s approval workflow.
+
+        ``request`` and ``comment`` are optional keywords. The author is the
+        current user. Private: the approval mixin calls it once it checked
+        the step, so the row is written as superuser under the history pass.
+        """
+        request = kwargs.get("request")
+        with history_pass():
+            # sudo: history is read-only for everybody; rows are only written
+            # here, after the caller's checks.
+            return self.sudo().create(
+                {
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "res_name": record.display_name,
+                    "company_id": record._approval_get_company().id,
+                    "request_id": request.id if request else False,
+                    "from_state": from_state,
+                    "to_state": to_state,
+                    "result_state": result_state,
+                    "decision": decision,
+                    "user_id": self.env.uid,
+                    "owner_user_id": record._approval_get_owner().user_id.id,
+                    "comment": kwargs.get("comment") or False,
+                }
+            )

@@ -4,6 +4,7 @@ from . import test_engine_graph
 from . import test_engine_periods
 from . import test_engine_scoring
 from . import test_engine_evidence
+from . import test_engine_transitions
 from . import test_bsc_model
 from . import test_bsc_thresholds
 from . import test_bsc_measure_values

@@ -9,7 +9,7 @@ from odoo import fields, models
 
 class OkrApprovalTestDoc(models.Model):
     _name = "okr.approval.test.doc"
-    _inherit = ["bsc_okr.approval.mixin"]
+    _inherit = ["okr.approval.mixin"]
     _description = "Approval Test Document"
 
     _approval_transitions = [

@@ -3,7 +3,9 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from ..models import okr_approval_routing as routing
 from ..models.approval_guard import state_pass
+from ..models.approval_messages import CHATTER_NOTES, chatter_note
 from .approval_common import ApprovalCase
 
 DOCUMENTED_FORM = """
@@ -507,3 +509,80 @@ class TestApprovalHelpers(ApprovalCase):
         values = as_employee.web_read(spec)[0]
         self.assertEqual(values["approval_next_states"], ["approved", "cancelled"])
         self.assertFalse(values["approval_can_approve"])
+
+
+@tagged("post_install", "-at_install")
+class TestApprovalSetup(ApprovalCase):
+    """The transition table is normalised once per model, at registry setup;
+    the chatter notes come from one table."""
+
+    def test_table_is_normalised_at_setup_not_per_call(self):
+        for Model in (
+            self.Doc,
+            self.env["okr.objective"],
+            self.env["okr.learning.plan"],
+        ):
+            declared, table = type(Model)._approval_transition_table
+            self.assertIs(declared, Model._approval_transitions, Model._name)
+            self.assertTrue(table, Model._name)
+        # 6 rows from one state, 1 row from three states
+        self.assertEqual(len(type(self.Doc)._approval_transition_table[1]), 9)
+        with patch(
+            f"{routing.__name__}.normalise_transitions",
+            side_effect=AssertionError("the table was normalised again"),
+        ):
+            doc = self.make_doc()
+            doc.with_user(self.user_employee).action_approval_request("approved")
+            doc.with_user(self.user_manager).action_approval_approve()
+            self.assertEqual(
+                self.Doc._approval_get_transitions(),
+                list(type(self.Doc)._approval_transition_table[1]),
+            )
+        self.assertEqual(doc.state, "approved")
+
+    def test_every_decision_has_its_note(self):
+        values = {"from_state": "Draft", "to_state": "Approved", "approvers": "A, B"}
+        expected = {
+            ("requested", "Why"): "Approval requested: Draft → Approved. "
+            "Approvers: A, B. Comment: Why",
+            ("requested", None): "Approval requested: Draft → Approved. "
+            "Approvers: A, B.",
+            ("approved", "Go"): "Approved: Draft → Approved. Comment: Go",
+            ("approved", None): "Approved: Draft → Approved.",
+            ("rejected", "No"): "Rejected: Draft → Approved. Reason: No",
+            ("cancelled", None): "Approval request withdrawn: Draft → Approved.",
+            ("escalated", "C D"): "Approval of Draft → Approved escalated to C D.",
+            ("applied", "Imported"): "Stage changed: Draft → Approved. "
+            "Comment: Imported",
+            ("applied", None): "Stage changed: Draft → Approved.",
+        }
+        for (decision, comment), text in expected.items():
+            with self.subTest(decision=decision, comment=comment):
+                self.assertEqual(
+                    chatter_note(self.env, decision, comment=comment, **values), text
+                )
+        decisions = (
+            self.env["okr.stage.history"]._fields["decision"].get_values(self.env)
+        )
+        self.assertEqual(
+            {decision for decision, _comment in CHATTER_NOTES if decision},
+            set(decisions) - {"applied"},
+            "every decision but 'applied' (the default) has its own note",
+        )
+
+    def test_notes_are_translated(self):
+        self.env["res.lang"]._activate_lang("zh_TW")
+        self.env["ir.module.module"]._load_module_terms(
+            ["bsc_okr"], ["zh_TW"], overwrite=True
+        )
+        self.assertEqual(
+            chatter_note(
+                self.env(context={"lang": "zh_TW"}),
+                "approved",
+                from_state="A",
+                to_state="B",
+                approvers="",
+                comment=None,
+            ),
+            "已批准：A → B。",
+        )

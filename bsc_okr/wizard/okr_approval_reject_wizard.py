@@ -27,7 +27,7 @@ class OkrApprovalRejectWizard(models.TransientModel):
     def _get_record(self):
         self.ensure_one()
         approval_models = self.env.registry.descendants(
-            ["bsc_okr.approval.mixin"], "_inherit"
+            ["okr.approval.mixin"], "_inherit"
         )
         if self.res_model not in approval_models or not self.res_id:
             raise UserError(self.env._("This document has no approval workflow."))

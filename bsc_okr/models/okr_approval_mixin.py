@@ -1,27 +1,13 @@
-import logging
 from collections import defaultdict
-
-import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_datetime, mute_logger
+from odoo.tools import format_datetime
 
-from .approval_guard import history_pass, state_change_allowed, state_pass
+from .approval_guard import state_change_allowed, state_pass
+from .approval_messages import chatter_note
 from .base import clean_text
 
-_logger = logging.getLogger(__name__)
-
-APPROVER_ROLES = (
-    "manager",
-    "department_manager",
-    "strategy_officer",
-    "executive",
-    "named",
-    "owner",
-)
-TRANSITION_KEYS = {"from", "to", "approver", "pending", "reject_to", "approver_field"}
-ACTIVITY_TYPE_XMLID = "bsc_okr.mail_activity_type_approval"
 APPROVAL_FIELDS = [
     "approval_request_id",
     "approval_pending",
@@ -40,7 +26,7 @@ def _clean_text(value):
     return None
 
 
-class BscOkrApprovalMixin(models.AbstractModel):
+class OkrApprovalMixin(models.AbstractModel):
     """Multi-stage approval workflow shared by OKRs and learning plans.
 
     A concrete model inherits this mixin, declares its state field and a
@@ -64,16 +50,15 @@ class BscOkrApprovalMixin(models.AbstractModel):
              "approver": "owner"},
         ]
 
-    Each transition: ``from`` (a state or a tuple of states), ``to``,
-    ``approver`` (one of :data:`APPROVER_ROLES`), optional ``pending`` (the
-    state the record shows while the request waits; without it the record
-    stays in ``from``), optional ``reject_to`` (state after a rejection,
-    default ``from``), and ``approver_field`` for the ``named`` role (a
-    Many2one/Many2many to ``res.users`` or ``hr.employee`` on the record).
+    The table's keys are checked and normalised once per model by
+    ``engine/transitions.py``; where a transition may go and who decides it
+    is in ``okr_approval_routing.py``; requests lock themselves and carry the
+    approvers' activities (``okr.approval.request``); history rows come from
+    ``okr.stage.history._log``; the chatter notes from ``approval_messages``.
     The full contract is in docs/architecture.md, section "Approval workflow".
     """
 
-    _name = "bsc_okr.approval.mixin"
+    _name = "okr.approval.mixin"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Approval Workflow Mixin"
 
@@ -82,6 +67,8 @@ class BscOkrApprovalMixin(models.AbstractModel):
     _approval_department_field = "department_id"
     _approval_company_field = "company_id"
     _approval_transitions = []
+    # (declared table, its normalised rows), set per model at registry setup
+    _approval_transition_table = (None, ())
 
     approval_request_id = fields.Many2one(
         "okr.approval.request",
@@ -317,13 +304,8 @@ class BscOkrApprovalMixin(models.AbstractModel):
             )
             # sudo: the request model is read-only for users; deleting the
             # record they may delete withdraws its requests.
-            requests.sudo().write(
-                {
-                    "state": "cancelled",
-                    "decided_by_id": self.env.uid,
-                    "decided_on": fields.Datetime.now(),
-                    "decision_comment": self.env._("The document was deleted."),
-                }
+            requests.sudo()._record_decision(
+                "cancelled", self.env._("The document was deleted.")
             )
         return super().unlink()
 
@@ -404,293 +386,8 @@ class BscOkrApprovalMixin(models.AbstractModel):
         }
 
     # ------------------------------------------------------------------
-    # Transition table
-    # ------------------------------------------------------------------
-    @api.model
-    def _approval_get_transitions(self):
-        """The normalised transition table (hook).
-
-        Returns a list of dicts with every key of :data:`TRANSITION_KEYS`
-        filled in, one per (from, to) pair. Override to add transitions
-        computed at run time; keep the same shape.
-        """
-        states = {key for key, _label in self._approval_state_selection()}
-        result = []
-        seen = set()
-        for declared in self._approval_transitions:
-            unknown = set(declared) - TRANSITION_KEYS
-            if unknown:
-                raise ValueError(
-                    f"{self._name}: unknown transition keys {sorted(unknown)}"
-                )
-            sources = declared.get("from")
-            sources = (sources,) if isinstance(sources, str) else tuple(sources or ())
-            target = declared.get("to")
-            approver = declared.get("approver")
-            if approver not in APPROVER_ROLES:
-                raise ValueError(f"{self._name}: unknown approver role {approver!r}")
-            if (
-                approver == "named"
-                and declared.get("approver_field") not in self._fields
-            ):
-                raise ValueError(
-                    f"{self._name}: 'named' transitions need an approver_field"
-                )
-            for source in sources:
-                transition = {
-                    "from": source,
-                    "to": target,
-                    "approver": approver,
-                    "pending": declared.get("pending") or None,
-                    "reject_to": declared.get("reject_to") or source,
-                    "approver_field": declared.get("approver_field") or None,
-                }
-                used = {source, target, transition["pending"], transition["reject_to"]}
-                if not (used - {None}) <= states:
-                    raise ValueError(
-                        f"{self._name}: transition {transition} names unknown states"
-                    )
-                if (source, target) in seen:
-                    raise ValueError(
-                        f"{self._name}: transition {source} -> {target} declared twice"
-                    )
-                seen.add((source, target))
-                result.append(transition)
-        return result
-
-    def _approval_state_selection(self):
-        field = self._fields[self._approval_state_field]
-        return field._description_selection(self.env)
-
-    def _approval_state_label(self, state):
-        if not state:
-            return ""
-        return dict(self._approval_state_selection()).get(state, state)
-
-    def _approval_allowed_transitions(self):
-        self.ensure_one()
-        current = self[self._approval_state_field]
-        return [t for t in self._approval_get_transitions() if t["from"] == current]
-
-    def _approval_find_transition(self, to_state):
-        """The transition from the current state to ``to_state``, or a clear
-        refusal naming the stages that may come next."""
-        allowed = self._approval_allowed_transitions()
-        for transition in allowed:
-            if transition["to"] == to_state:
-                return transition
-        current = self[self._approval_state_field]
-        if allowed:
-            raise UserError(
-                self.env._(
-                    "%(record)s cannot go from '%(current)s' to '%(target)s': "
-                    "stages cannot be skipped. Allowed next stages: %(allowed)s.",
-                    record=self.display_name,
-                    current=self._approval_state_label(current),
-                    target=self._approval_state_label(to_state),
-                    allowed=", ".join(
-                        self._approval_state_label(t["to"]) for t in allowed
-                    ),
-                )
-            )
-        raise UserError(
-            self.env._(
-                "%(record)s cannot go from '%(current)s' to '%(target)s': "
-                "no stage follows '%(current)s'.",
-                record=self.display_name,
-                current=self._approval_state_label(current),
-                target=self._approval_state_label(to_state),
-            )
-        )
-
-    # ------------------------------------------------------------------
-    # Who: owner side and approvers
-    # ------------------------------------------------------------------
-    def _approval_get_owner(self):
-        """The owner employee (hr.employee), possibly empty."""
-        if self._approval_owner_field in self._fields:
-            # routing only: portal users cannot read hr.employee; the owner is not shown
-            return self[self._approval_owner_field].sudo()
-        return self.env["hr.employee"].sudo()
-
-    def _approval_get_department(self):
-        if self._approval_department_field in self._fields:
-            # routing only: the department's manager chain decides who approves
-            return self[self._approval_department_field].sudo()
-        return self.env["hr.department"].sudo()
-
-    def _approval_get_company(self):
-        if (
-            self._approval_company_field in self._fields
-            and self[self._approval_company_field]
-        ):
-            return self[self._approval_company_field]
-        return self.env.company
-
-    def _approval_can_act_for_owner(self, user):
-        """Whether ``user`` may request or apply transitions (hook).
-
-        The owner, anyone above the owner in the manager chain, and OKR
-        administrators of the record's company. The org chart is read as
-        superuser: users outside HR cannot read other employees' managers,
-        and only ids are compared here.
-        """
-        self.ensure_one()
-        company = self._approval_get_company()
-        if user.has_group("bsc_okr.group_okr_admin") and company in user.company_ids:
-            return True
-        owner = self._approval_get_owner()
-        if not owner:
-            return False
-        if owner.user_id == user:
-            return True
-        seen = set()
-        manager = owner.parent_id
-        while manager and manager.id not in seen:
-            if manager.user_id == user:
-                return True
-            seen.add(manager.id)
-            manager = manager.parent_id
-        return False
-
-    @api.model
-    def _approval_group(self, name):
-        """A bsc_okr group by xmlid name, without env.ref()'s existence query
-        (this runs once per record in the button helpers)."""
-        group_id = self.env["ir.model.data"]._xmlid_to_res_id(f"bsc_okr.{name}")
-        return self.env["res.groups"].browse(group_id)
-
-    def _approval_filter_approvers(self, users, requester):
-        """Drop users who may never decide on this record (hook).
-
-        Never the requester, never the owner (nobody approves their own
-        change), no inactive or portal users, nobody outside the record's
-        company, and no KPI appraisal staff: OKRs and learning plans must
-        stay out of appraisal (see the appraisal wall).
-        """
-        company = self._approval_get_company()
-        owner_user = self._approval_get_owner().user_id
-        # group membership is checked to keep appraisal staff out, never shown
-        appraisal = self._approval_group("group_kpi_appraisal").sudo()
-        return (
-            users.sudo()
-            .filtered(
-                lambda user: (
-                    user.active
-                    and not user.share
-                    and user != requester
-                    and user != owner_user
-                    and company in user.company_ids
-                    and user not in appraisal.users
-                )
-            )
-            .with_env(self.env)
-        )
-
-    def _approval_role_users(self, role, transition, requester):
-        """Candidate approvers for one role (before the final filter).
-
-        ``manager`` and ``department_manager`` walk up their chain to the
-        first eligible user, so a manager requesting for their report is
-        approved by their own manager.
-        """
-        Users = self.env["res.users"]
-        eligible = lambda user: self._approval_filter_approvers(user, requester)  # noqa: E731
-        if role == "manager":
-            seen = set()
-            manager = self._approval_get_owner().parent_id
-            while manager and manager.id not in seen:
-                if eligible(manager.user_id):
-                    return manager.user_id
-                seen.add(manager.id)
-                manager = manager.parent_id
-            return Users
-        if role == "department_manager":
-            seen = set()
-            department = self._approval_get_department()
-            while department and department.id not in seen:
-                if eligible(department.manager_id.user_id):
-                    return department.manager_id.user_id
-                seen.add(department.id)
-                department = department.parent_id
-            return Users
-        if role in ("strategy_officer", "executive", "okr_admin"):
-            group = self._approval_group(f"group_{role}")
-            # approvers of a role are found whatever the requester may read; only they
-            # get the request
-            return Users.sudo().search(
-                [
-                    ("groups_id", "in", group.id),
-                    ("company_ids", "in", self._approval_get_company().id),
-                ]
-            )
-        if role == "named":
-            # the named approver is resolved to a user for routing, not shown
-            value = self[transition["approver_field"]].sudo()
-            if value._name == "hr.employee":
-                return value.user_id
-            if value._name == "res.users":
-                return value
-            raise ValueError(
-                f"{self._name}: {transition['approver_field']} must point to users"
-            )
-        return Users
-
-    def _approval_fallback_roles(self, role):
-        """Roles tried, in order, when ``role`` resolves to nobody (hook)."""
-        if role == "manager":
-            return ["department_manager", "okr_admin"]
-        if role == "okr_admin":
-            return []
-        return ["okr_admin"]
-
-    def _approval_resolve_approvers(self, transition, requester):
-        """Approvers of ``transition`` requested by ``requester``.
-
-        Returns ``(users, role)``: the role that actually resolved (the
-        declared one or a fallback). Raises when nobody is left.
-        """
-        self.ensure_one()
-        role = transition["approver"]
-        for step in [role, *self._approval_fallback_roles(role)]:
-            users = self._approval_filter_approvers(
-                self._approval_role_users(step, transition, requester), requester
-            )
-            if users:
-                return users, step
-        raise UserError(
-            self.env._(
-                "Nobody can approve moving %(record)s to '%(target)s': the "
-                "approver, the fallbacks and the OKR administrators of "
-                "%(company)s are missing or are the requester. Ask an OKR "
-                "administrator to set the organisation chart.",
-                record=self.display_name,
-                target=self._approval_state_label(transition["to"]),
-                company=self._approval_get_company().name,
-            )
-        )
-
-    def _approval_user_may_decide(self, request, user):
-        return (
-            user in request.approver_user_ids
-            and user != request.requested_by_id
-            and bool(self._approval_filter_approvers(user, request.requested_by_id))
-        )
-
-    # ------------------------------------------------------------------
     # Steps
     # ------------------------------------------------------------------
-    def _approval_check_owner_side(self):
-        user = self.env.user
-        if not self._approval_can_act_for_owner(user):
-            raise AccessError(
-                self.env._(
-                    "Only the owner of %(record)s, their managers or an OKR "
-                    "administrator may change its stage.",
-                    record=self.display_name,
-                )
-            )
-
     def _approval_request_one(self, to_state, comment):
         self.ensure_one()
         self.check_access("read")
@@ -738,7 +435,7 @@ class BscOkrApprovalMixin(models.AbstractModel):
                 }
             )
         )
-        self._approval_schedule_activities(request, approvers)
+        request._schedule_activities(approvers)
         self._approval_apply(
             transition["pending"] or transition["from"],
             "requested",
@@ -746,39 +443,6 @@ class BscOkrApprovalMixin(models.AbstractModel):
             request=request,
             comment=comment,
         )
-
-    def _approval_lock_request(self, request):
-        """Lock the request row so that exactly one decision wins.
-
-        NOWAIT: a second approver acting at the same moment gets a clear
-        message at once instead of waiting, then deciding on stale data.
-        """
-        try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM okr_approval_request "
-                        "WHERE id = %s FOR UPDATE NOWAIT",
-                        request.id,
-                    )
-                )
-        except psycopg2.errors.LockNotAvailable:
-            raise UserError(
-                self.env._(
-                    "Someone else is deciding on this request right now. "
-                    "Reload the page in a moment to see the outcome."
-                )
-            ) from None
-        except psycopg2.errors.SerializationFailure:
-            raise UserError(
-                self.env._(
-                    "This request was decided by someone else a moment ago. "
-                    "Reload the page to see the outcome."
-                )
-            ) from None
-        request.invalidate_recordset()
-        if request.state != "pending":
-            request._raise_already_decided()
 
     def _approval_get_pending_request(self):
         """The pending request, or a refusal saying what happened to the last one."""
@@ -817,19 +481,11 @@ class BscOkrApprovalMixin(models.AbstractModel):
                     approvers=", ".join(request.approver_user_ids.mapped("name")),
                 )
             )
-        self._approval_lock_request(request)
+        request._lock_for_decision()
         target = request.to_state if decision == "approved" else request.reject_state
         # request is a sudo record (see _approval_pending_requests_by_res_id):
         # users only read requests; the decision was checked just above.
-        request.write(
-            {
-                "state": decision,
-                "decided_by_id": user.id,
-                "decided_on": fields.Datetime.now(),
-                "decision_comment": comment or False,
-            }
-        )
-        self._approval_close_activities(request)
+        request._record_decision(decision, comment)
         transition = {"from": request.from_state, "to": request.to_state}
         # sudo: the decision was checked above. Approvers often read the
         # record only through its pending request, which was just decided:
@@ -852,59 +508,12 @@ class BscOkrApprovalMixin(models.AbstractModel):
                     "Only the requester or the owner's side may withdraw this request."
                 )
             )
-        self._approval_lock_request(request)
-        request.write(
-            {
-                "state": "cancelled",
-                "decided_by_id": user.id,
-                "decided_on": fields.Datetime.now(),
-            }
-        )
-        self._approval_close_activities(request)
+        request._lock_for_decision()
+        request._record_decision("cancelled")
         transition = {"from": request.from_state, "to": request.to_state}
         self._approval_apply(
             request.from_state, "cancelled", transition, request=request
         )
-
-    def _approval_schedule_activities(self, request, users, summary=None):
-        """One 'Approval' activity per user on the record, linked to the request."""
-        if not users:
-            return
-        activity_type = self.env.ref(ACTIVITY_TYPE_XMLID)
-        deadline = fields.Date.add(
-            fields.Date.context_today(self),
-            days=self._approval_get_company().okr_approval_escalation_days,
-        )
-        summary = summary or self.env._(
-            "Approve: %(from_state)s → %(to_state)s",
-            from_state=self._approval_state_label(request.from_state),
-            to_state=self._approval_state_label(request.to_state),
-        )
-        # sudo: approvers often may not write the record, which creating and
-        # closing activities on it requires; the request was checked already.
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "res_model_id": self.env["ir.model"]._get_id(self._name),
-                        "res_id": self.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": user.id,
-                        "summary": summary,
-                        "date_deadline": deadline,
-                    }
-                    for user in users
-                ]
-            )
-        )
-        # the request (checked already, see above) links its own activities
-        request.sudo().activity_ids = [(4, activity.id) for activity in activities]
-
-    def _approval_close_activities(self, request):
-        # sudo: see _approval_schedule_activities
-        request.sudo().activity_ids.unlink()
 
     def _approval_apply(
         self, new_state, decision, transition, request=None, comment=None
@@ -923,7 +532,8 @@ class BscOkrApprovalMixin(models.AbstractModel):
                 # sudo: the caller checked the right to make this transition;
                 # approvers usually may read the record but not write it.
                 self.sudo().write({field: new_state})
-        self._approval_log_history(
+        self.env["okr.stage.history"]._log(
+            self,
             decision,
             transition["from"],
             transition["to"],
@@ -934,34 +544,6 @@ class BscOkrApprovalMixin(models.AbstractModel):
         self._approval_post_decision(decision, transition, request, comment)
         self.invalidate_recordset(APPROVAL_FIELDS)
 
-    def _approval_log_history(
-        self, decision, from_state, to_state, result_state, **kwargs
-    ):
-        request = kwargs.get("request")
-        with history_pass():
-            # sudo: history is read-only for everybody; rows are only written
-            # here, after the caller's checks.
-            return (
-                self.env["okr.stage.history"]
-                .sudo()
-                .create(
-                    {
-                        "res_model": self._name,
-                        "res_id": self.id,
-                        "res_name": self.display_name,
-                        "company_id": self._approval_get_company().id,
-                        "request_id": request.id if request else False,
-                        "from_state": from_state,
-                        "to_state": to_state,
-                        "result_state": result_state,
-                        "decision": decision,
-                        "user_id": self.env.uid,
-                        "owner_user_id": self._approval_get_owner().user_id.id,
-                        "comment": kwargs.get("comment") or False,
-                    }
-                )
-            )
-
     def _approval_post_decision(self, decision, transition, request, comment):
         """Post the decision in the chatter as an internal note.
 
@@ -970,74 +552,16 @@ class BscOkrApprovalMixin(models.AbstractModel):
         """
         # The chatter is not a bsc_okr model: its body is cleaned here.
         comment = clean_text(comment)
-        from_state = self._approval_state_label(transition["from"])
-        to_state = self._approval_state_label(transition["to"])
-        approvers = (
-            ", ".join(request.approver_user_ids.mapped("name")) if request else ""
+        body = chatter_note(
+            self.env,
+            decision,
+            from_state=self._approval_state_label(transition["from"]),
+            to_state=self._approval_state_label(transition["to"]),
+            approvers=(
+                ", ".join(request.approver_user_ids.mapped("name")) if request else ""
+            ),
+            comment=comment,
         )
-        if decision == "requested" and comment:
-            body = self.env._(
-                "Approval requested: %(from_state)s → %(to_state)s. "
-                "Approvers: %(approvers)s. Comment: %(comment)s",
-                from_state=from_state,
-                to_state=to_state,
-                approvers=approvers,
-                comment=comment,
-            )
-        elif decision == "requested":
-            body = self.env._(
-                "Approval requested: %(from_state)s → %(to_state)s. "
-                "Approvers: %(approvers)s.",
-                from_state=from_state,
-                to_state=to_state,
-                approvers=approvers,
-            )
-        elif decision == "approved" and comment:
-            body = self.env._(
-                "Approved: %(from_state)s → %(to_state)s. Comment: %(comment)s",
-                from_state=from_state,
-                to_state=to_state,
-                comment=comment,
-            )
-        elif decision == "approved":
-            body = self.env._(
-                "Approved: %(from_state)s → %(to_state)s.",
-                from_state=from_state,
-                to_state=to_state,
-            )
-        elif decision == "rejected":
-            body = self.env._(
-                "Rejected: %(from_state)s → %(to_state)s. Reason: %(comment)s",
-                from_state=from_state,
-                to_state=to_state,
-                comment=comment,
-            )
-        elif decision == "cancelled":
-            body = self.env._(
-                "Approval request withdrawn: %(from_state)s → %(to_state)s.",
-                from_state=from_state,
-                to_state=to_state,
-            )
-        elif decision == "escalated":
-            body = self.env._(
-                "Approval of %(from_state)s → %(to_state)s escalated to %(approvers)s.",
-                from_state=from_state,
-                to_state=to_state,
-                approvers=comment,
-            )
-        elif comment:
-            body = self.env._(
-                "Stage changed: %(from_state)s → %(to_state)s. Comment: %(comment)s",
-                from_state=from_state,
-                to_state=to_state,
-                comment=comment,
-            )
-        else:
-            body = self.env._(
-                "Stage changed: %(from_state)s → %(to_state)s.",
-                from_state=from_state,
-                to_state=to_state,
-            )
         # sudo: approvers may not have the right to post on the record; the
         # author stays the current user.
         self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
