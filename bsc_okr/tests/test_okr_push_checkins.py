@@ -7,6 +7,7 @@ item refuses the push, naming each refused item; nothing is written then.
 
 import datetime
 import json
+import logging
 
 from freezegun import freeze_time
 
@@ -18,6 +19,8 @@ from odoo.tools import mute_logger
 from ..engine import periods
 from ..models.okr_checkin import COMMENT_MAX, PUSH_MAX
 from .okr_common import IN_Q1, OkrCase
+
+_logger = logging.getLogger(__name__)
 
 HIDDEN = "This key result does not exist or you may not check in on it."
 
@@ -318,6 +321,16 @@ class TestOkrPushCheckins(OkrCase):
             self.env.flush_all()
             queries[label] = self.cr.sql_log_count - start
             self.assertEqual(len(ids), len(items))
+        # The same ten items posted one by one, for the record.
+        items = [self._item(shared[i % 2], i) for i in range(10)]
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        for vals in items:
+            Checkin.create(vals)
+        self.env.flush_all()
+        queries["one by one 10"] = self.cr.sql_log_count - start
+        _logger.info("push_checkins queries: %s", queries)
+        self.assertLess(queries["shared 10"], queries["one by one 10"], queries)
         self.assertEqual(queries["shared 10"], queries["shared 100"], queries)
         self.assertEqual(queries["own 10"], queries["own 100"], queries)
 
@@ -415,5 +428,16 @@ class TestOkrPushCheckinsRpc(OkrCase, HttpCase):
         self.assertIn(
             "Item 1: The value of a check-in must be a number", error["message"]
         )
+        with mute_logger("odoo.http"):
+            result = self._jsonrpc(
+                [
+                    {"key_result_id": first.id, "value": 12},
+                    {"key_result_id": self.kr_peer.id, "value": 3},
+                ]
+            )
+        error = result["error"]["data"]
+        self.assertEqual(error["name"], "odoo.exceptions.AccessError")
+        self.assertIn(f"Item 1: {HIDDEN}", error["message"])
         self.env.invalidate_all()
         self.assertFalse(first.checkin_ids)
+        self.assertFalse(self.kr_peer.checkin_ids)
