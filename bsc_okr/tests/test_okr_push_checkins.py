@@ -305,7 +305,9 @@ class TestOkrPushCheckins(OkrCase):
             objective(10),
             objective(100),
         )
-        Checkin = self.env["okr.checkin"].with_user(self.user_employee)
+        # With the chatter on, as for an RPC client (the fixtures turn it off).
+        env = self.env(context=dict(self.env.context, tracking_disable=False))
+        Checkin = env["okr.checkin"].with_user(self.user_employee)
         queries = {}
         cases = (
             ("warm", [self._item(warm[i % 2], i) for i in range(10)]),
