@@ -1,9 +1,22 @@
 import math
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine import EngineError, grading
+
+#: The longest comment a check-in takes, whatever the way it comes (the
+#: portal form refuses longer texts too).
+COMMENT_MAX = 10000
+#: The most check-ins one ``push_checkins`` call takes: a year of weekly
+#: check-ins of a 200-person company; a larger import is sent in parts.
+PUSH_MAX = 10000
+#: What an item of ``push_checkins`` may hold: a check-in's own values, as
+#: ``push_checkin`` takes them; the author and the key result's copies
+#: always come from the server.
+PUSH_KEYS = ("key_result_id", "value", "confidence", "date", "comment")
+#: The optional keys of an item, left out when None (as push_checkin does).
+PUSH_OPTIONAL = ("confidence", "date", "comment")
 
 
 class OkrCheckin(models.Model):
@@ -111,15 +124,19 @@ class OkrCheckin(models.Model):
 
     @api.constrains("date")
     def _check_date(self):
-        today = fields.Date.context_today(self)
         for checkin in self:
-            if checkin.date > today:
-                raise ValidationError(
-                    self.env._(
-                        "A check-in cannot be dated in the future (%(date)s).",
-                        date=fields.Date.to_string(checkin.date),
-                    )
+            self._okr_check_day(checkin.date)
+
+    @api.model
+    def _okr_check_day(self, day):
+        """Raise unless a check-in may be dated ``day`` (a date)."""
+        if day > fields.Date.context_today(self):
+            raise ValidationError(
+                self.env._(
+                    "A check-in cannot be dated in the future (%(date)s).",
+                    date=fields.Date.to_string(day),
                 )
+            )
 
     @api.model
     def _okr_clean_values(self, vals):
@@ -158,7 +175,48 @@ class OkrCheckin(models.Model):
                     )
                 )
             vals["confidence"] = int(confidence)
+        if "date" in vals:
+            try:
+                day = fields.Date.to_date(vals["date"])
+            except (TypeError, ValueError):
+                day = None
+            if not day:
+                raise ValidationError(
+                    self.env._(
+                        "The date of a check-in must be a date (YYYY-MM-DD), "
+                        "not %(raw)s.",
+                        raw=repr(vals["date"]),
+                    )
+                )
+            self._okr_check_day(day)
+            vals["date"] = day
+        if "comment" in vals:
+            comment = vals["comment"]
+            if not (comment is None or comment is False or isinstance(comment, str)):
+                raise ValidationError(
+                    self.env._(
+                        "The comment of a check-in must be a text, not %(raw)s.",
+                        raw=repr(comment),
+                    )
+                )
+            if comment and len(comment) > COMMENT_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "The comment of a check-in is too long: %(count)s "
+                        "characters, at most %(max)s.",
+                        count=len(comment),
+                        max=COMMENT_MAX,
+                    )
+                )
         return vals
+
+    @api.model
+    def _okr_clean_new_values(self, vals):
+        """``_okr_clean_values`` for a check-in to create: the value is
+        required."""
+        if "value" not in vals:
+            raise ValidationError(self.env._("The value of a check-in is required."))
+        return self._okr_clean_values(vals)
 
     @api.model
     def _okr_number(self, raw):
@@ -183,11 +241,7 @@ class OkrCheckin(models.Model):
         if not vals_list:
             return self.browse()
         for vals in vals_list:
-            if "value" not in vals:
-                raise ValidationError(
-                    self.env._("The value of a check-in is required.")
-                )
-            self._okr_clean_values(vals)
+            self._okr_clean_new_values(vals)
             if not self.env.su:
                 # A check-in is always authored by whoever posts it.
                 vals["author_id"] = self.env.uid
@@ -254,3 +308,190 @@ class OkrCheckin(models.Model):
                 kr=checkin.key_result_id.name or "",
                 date=fields.Date.to_string(checkin.date) if checkin.date else "",
             )
+
+    # ------------------------------------------------------------------
+    # Many check-ins at once
+    # ------------------------------------------------------------------
+    @api.model
+    def push_checkins(self, items):
+        """Post many check-ins at once: the RPC entry point of imports.
+
+        ``items`` is a list of at most ``PUSH_MAX`` mappings
+        ``{"key_result_id": id, "value": number, "confidence": 0-10,
+        "date": "YYYY-MM-DD", "comment": text}``; the last three are
+        optional, as in ``okr.key.result.push_checkin``. Every item is
+        checked first, as the calling user and with the rules of a single
+        check-in. If one is refused, none is created, and the error lists
+        the refused items by their index in ``items`` (from 0): an
+        ``AccessError`` when a key result is unknown or closed to the user,
+        a ``ValidationError`` otherwise. Else all are created in one batch
+        without the chatter work of each record (a pushed check-in has no
+        follower; like any check-in, it logs nothing at creation), and the
+        key results move as if they had been posted one by one.
+
+        Returns the ids of the new check-ins, in the order of ``items``.
+        """
+        # Who may not create check-ins at all learns nothing of the items.
+        self.check_access("create")
+        if not isinstance(items, list | tuple):
+            raise ValidationError(
+                self.env._(
+                    "push_checkins takes a list of check-ins, not %(raw)s.",
+                    raw=type(items).__name__,
+                )
+            )
+        if len(items) > PUSH_MAX:
+            raise ValidationError(
+                self.env._(
+                    "push_checkins takes at most %(max)s check-ins at once, "
+                    "not %(count)s: send them in several calls.",
+                    max=PUSH_MAX,
+                    count=len(items),
+                )
+            )
+        vals_list, errors, refused = self._okr_push_check(items)
+        if errors:
+            lines = [
+                self.env._("Item %(index)s: %(error)s", index=index, error=error)
+                for index, error in errors
+            ]
+            message = "\n".join(
+                [
+                    self.env._(
+                        "No check-in was created: %(count)s of the %(total)s "
+                        "items are refused.",
+                        count=len({index for index, _error in errors}),
+                        total=len(items),
+                    ),
+                    *lines,
+                ]
+            )
+            raise AccessError(message) if refused else ValidationError(message)
+        if not vals_list:
+            return []
+        # The checks of create() run again, on the cleaned values: a context
+        # key from the client can never skip them. Only the chatter's work
+        # per record (following, auto-subscribing, tracking templates) is
+        # skipped.
+        return self.with_context(tracking_disable=True).create(vals_list).ids
+
+    @api.model
+    def _okr_push_check(self, items):
+        """Check the items of ``push_checkins`` without writing anything.
+
+        Returns ``(vals_list, errors, refused)``: the cleaned values of every
+        item, the ``(index, message)`` of each refusal, and whether one of
+        them is about a key result the user may not check in on.
+        """
+        errors = []
+        cleaned = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                errors.append(
+                    (
+                        index,
+                        self.env._(
+                            "A check-in is a mapping of %(keys)s, not %(raw)s.",
+                            keys=", ".join(PUSH_KEYS),
+                            raw=type(item).__name__,
+                        ),
+                    )
+                )
+                continue
+            unknown = sorted(repr(key) for key in item if key not in PUSH_KEYS)
+            if unknown:
+                errors.append(
+                    (
+                        index,
+                        self.env._(
+                            "Unknown keys %(unknown)s: a check-in takes %(keys)s.",
+                            unknown=", ".join(unknown),
+                            keys=", ".join(PUSH_KEYS),
+                        ),
+                    )
+                )
+                continue
+            vals = {
+                key: value
+                for key, value in item.items()
+                if not (key in PUSH_OPTIONAL and value is None)
+            }
+            key_result_id = vals.get("key_result_id")
+            if (
+                isinstance(key_result_id, bool)
+                or not isinstance(key_result_id, int)
+                or key_result_id <= 0
+            ):
+                errors.append(
+                    (
+                        index,
+                        self.env._(
+                            "key_result_id must be the id of a key result, "
+                            "not %(raw)s.",
+                            raw=repr(key_result_id),
+                        ),
+                    )
+                )
+                key_result_id = None
+            try:
+                self._okr_clean_new_values(vals)
+            except ValidationError as error:
+                errors.append((index, error.args[0]))
+            cleaned.append((index, key_result_id, vals))
+        by_key_result, hidden = self._okr_push_key_result_errors(
+            {key_result_id for _index, key_result_id, _vals in cleaned} - {None}
+        )
+        refused = False
+        for index, key_result_id, _vals in cleaned:
+            if key_result_id in by_key_result:
+                errors.append((index, by_key_result[key_result_id]))
+                refused = refused or key_result_id in hidden
+        errors.sort(key=lambda error: error[0])
+        return [vals for _index, _key_result_id, vals in cleaned], errors, refused
+
+    @api.model
+    def _okr_push_key_result_errors(self, key_result_ids):
+        """``({key result id: message}, hidden ids)`` for the key results
+        the current user may not check in on now.
+
+        A key result that does not exist, whose check-ins the record rules
+        refuse, or on which the user may not check in gets one and the same
+        message (its ids are ``hidden``): the answer never tells whether
+        another person's key result exists. The state of the objective and
+        of the cycle is told only to who may check in on it.
+        """
+        hidden_message = self.env._(
+            "This key result does not exist or you may not check in on it."
+        )
+        key_results = self.env["okr.key.result"].browse(key_result_ids).exists()
+        errors = dict.fromkeys(
+            set(key_result_ids) - set(key_results.ids), hidden_message
+        )
+        hidden = set(errors)
+        # The rules a check-in must pass once created, tried now on a
+        # check-in in memory, as create() tries them (ir.rule, as superuser).
+        rule = self.env["ir.rule"]._compute_domain(self._name, "create")
+        for key_result in key_results:
+            if rule:
+                # sudo: the key result's company, as create() copies it; the
+                # user only learns whether the rules let them post.
+                company = key_result.sudo().company_id
+                draft = self.sudo().new(
+                    {
+                        "key_result_id": key_result.id,
+                        "author_id": self.env.uid,
+                        "company_id": company.id,
+                    }
+                )
+                if not draft.filtered_domain(rule):
+                    errors[key_result.id] = hidden_message
+                    hidden.add(key_result.id)
+                    continue
+            try:
+                key_result._okr_check_can_checkin()
+            except AccessError:
+                errors[key_result.id] = hidden_message
+                hidden.add(key_result.id)
+            except UserError as error:
+                errors[key_result.id] = error.args[0]
+        return errors, hidden
