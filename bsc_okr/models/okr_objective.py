@@ -462,7 +462,9 @@ class OkrObjective(models.Model):
             .with_context(active_test=False)
             ._search([("okr_manager_chain_ids", "in", mine)])
         )
-        domain = expression.AND([[("owner_id", "in", team)], [("owner_id", "not in", mine)]])
+        domain = expression.AND(
+            [[("owner_id", "in", team)], [("owner_id", "not in", mine)]]
+        )
         if (operator == "=") != value:
             domain = ["!", *domain]
         return domain

@@ -28,7 +28,9 @@ class TestOkrManagerScope(OkrCase):
         cls.dept_lab = cls.env["hr.department"].create(
             {"name": "Lab", "company_id": cls.company.id}
         )
-        cls.u_boss = cls._scope_user("s_boss", "base.group_user,bsc_okr.group_okr_manager")
+        cls.u_boss = cls._scope_user(
+            "s_boss", "base.group_user,bsc_okr.group_okr_manager"
+        )
         cls.u_other_boss = cls._scope_user("s_other_boss", "base.group_user")
         cls.u_lead_a = cls._scope_user("s_lead_a", "base.group_user")
         cls.u_lead_b = cls._scope_user("s_lead_b", "base.group_user")
@@ -154,7 +156,9 @@ class TestOkrManagerScope(OkrCase):
             seeing=self.u_member, blind=self.u_lead_a | self.u_boss | self.u_other_boss
         )
         self.lead_a.action_unarchive()
-        self.assertEqual(self._stored_chain(self.lead_a), {self.lead_a.id, self.boss.id})
+        self.assertEqual(
+            self._stored_chain(self.lead_a), {self.lead_a.id, self.boss.id}
+        )
         self.member.parent_id = self.lead_a
         self.assertScope(seeing=self.u_lead_a | self.u_boss, blind=self.u_other_boss)
 
@@ -199,7 +203,9 @@ class TestOkrManagerScope(OkrCase):
             self._activate(objective)
             return objective
 
-        u_shallow = self._scope_user("s_shallow", "base.group_user,bsc_okr.group_okr_manager")
+        u_shallow = self._scope_user(
+            "s_shallow", "base.group_user,bsc_okr.group_okr_manager"
+        )
         u_deep = self._scope_user("s_deep", "base.group_user,bsc_okr.group_okr_manager")
         shallow = chain_below(self._scope_employee("Shallow", u_shallow), 2)
         deep = chain_below(self._scope_employee("Deep", u_deep), 6)
