@@ -1,4 +1,4 @@
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -13,6 +13,99 @@ class HrEmployee(models.Model):
         help="Technical: the departments this employee heads; OKR record "
         "rules give their managers the department scope through it.",
     )
+    okr_manager_chain_ids = fields.Many2many(
+        "hr.employee",
+        "hr_employee_okr_manager_chain_rel",
+        "employee_id",
+        "manager_id",
+        string="Manager Chain",
+        compute="_compute_okr_manager_chain_ids",
+        store=True,
+        recursive=True,
+        # Archived employees stay in the chain, as they stay in the org chart
+        # that child_of walks: read and recompute it whatever active_test is.
+        context={"active_test": False},
+        groups="base.group_system",
+        help="Technical: this employee and every manager above it (parent_id, "
+        "archived ones included). The manager scope of the record rules, "
+        "owner_id.okr_manager_chain_ids in user.employee_ids, costs one join "
+        "where owner_id.parent_id child_of user.employee_ids costs one query "
+        "per level of the org chart at each search.",
+    )
+
+    @api.depends("parent_id", "parent_id.okr_manager_chain_ids")
+    def _compute_okr_manager_chain_ids(self):
+        for employee in self:
+            # _origin: a new (onchange) record is in no stored chain yet.
+            employee.okr_manager_chain_ids = (
+                employee._origin | employee.parent_id.okr_manager_chain_ids
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        employees = super().create(vals_list)
+        self._okr_flush_manager_chain()
+        if any(employees.user_id):
+            employees._okr_clear_rule_cache()
+        return employees
+
+    def write(self, vals):
+        # Before the write: the stored chains still name self in every
+        # employee below it, archived ones included.
+        below = self._okr_employees_below() if "parent_id" in vals else None
+        res = super().write(vals)
+        if below is not None:
+            # The ORM recomputes the chain of the active subordinates only
+            # (through child_ids, which hides archived ones): mark the whole
+            # subtree, so that no archived employee keeps a former manager.
+            self._okr_flush_manager_chain(below)
+        if "user_id" in vals or ("active" in vals and any(self.user_id)):
+            self._okr_clear_rule_cache()
+        return res
+
+    def unlink(self):
+        below = self._okr_employees_below()
+        had_users = any(self.user_id)
+        res = super().unlink()
+        # The database nulls the subordinates' parent_id (ondelete set null)
+        # behind the ORM's back.
+        self._okr_flush_manager_chain(below.exists())
+        if had_users:
+            self._okr_clear_rule_cache()
+        return res
+
+    def _okr_employees_below(self):
+        """Every employee under ``self`` in the org chart, archived ones
+        included, read from the stored chains: one query."""
+        # sudo: the org chart only (who reports to whom), read to keep the
+        # technical chain exact; nothing is returned to the caller.
+        return (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [("okr_manager_chain_ids", "in", self.ids), ("id", "not in", self.ids)]
+            )
+        )
+
+    def _okr_flush_manager_chain(self, employees=None):
+        """Recompute the pending chains (and those of ``employees``) now.
+        A search does not recompute a stored computed many2many before it
+        reads its relation table (the ORM flushes the columns a query reads,
+        and a relation table has none), so a record rule would read a
+        pending chain: chains are written with the change that moves them."""
+        field = self._fields["okr_manager_chain_ids"]
+        if employees:
+            self.env.add_to_compute(field, employees)
+        self.env["hr.employee"].flush_model([field.name])
+
+    def _okr_clear_rule_cache(self):
+        """Record rules are cached with user.employee_ids evaluated (the
+        active employees linked to the user): a change of user link, or an
+        archived or restored employee with a user, changes that value;
+        the transaction's cache of that one2many is not always told."""
+        self.env["res.users"].invalidate_model(["employee_ids"])
+        self.env.registry.clear_cache()
 
     def _okr_check_portal_admin(self):
         """HR managers and OKR administrators hand out portal access."""

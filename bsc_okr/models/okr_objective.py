@@ -444,7 +444,7 @@ class OkrObjective(models.Model):
             objective.is_stale = any(objective.key_result_ids.mapped("is_stale"))
 
     @api.depends_context("uid")
-    @api.depends("owner_id.parent_id")
+    @api.depends("owner_id.okr_manager_chain_ids")
     def _compute_in_my_team(self):
         team = self.search([("id", "in", self.ids), ("in_my_team", "=", True)])
         for objective in self:
@@ -453,10 +453,19 @@ class OkrObjective(models.Model):
     def _search_in_my_team(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on 'In My Team'."))
-        # child_of includes the user's own employees: "my team" does not.
+        # The manager chain includes the user's own employees: "my team" does
+        # not. sudo: the org chart only (who reports to whom), as child_of
+        # read it; the objectives stay under the reader's rules. A subquery,
+        # not a query per level of the org chart.
         mine = self.env.user.employee_ids.ids
+        team = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search([("okr_manager_chain_ids", "in", mine)])
+        )
         domain = expression.AND(
-            [[("owner_id", "child_of", mine)], [("owner_id", "not in", mine)]]
+            [[("owner_id", "in", team)], [("owner_id", "not in", mine)]]
         )
         if (operator == "=") != value:
             domain = ["!", *domain]
@@ -509,7 +518,7 @@ class OkrObjective(models.Model):
             .search(
                 [
                     ("id", "in", owners.ids),
-                    ("parent_id", "child_of", my_employees.ids),
+                    ("okr_manager_chain_ids", "in", my_employees.ids),
                 ]
             )
         )
@@ -857,7 +866,7 @@ class OkrObjective(models.Model):
                 ("id", "in", self.ids),
                 ("owner_id", "not in", employees.ids),
                 "|",
-                ("owner_id.parent_id", "child_of", employees.ids),
+                ("owner_id.okr_manager_chain_ids", "in", employees.ids),
                 ("department_id", "child_of", departments.ids),
             ]
         )

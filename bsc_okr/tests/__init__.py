@@ -23,6 +23,7 @@ from . import test_okr_alignment
 from . import test_okr_rhythm
 from . import test_okr_rpc
 from . import test_okr_performance
+from . import test_okr_manager_scope
 from . import test_approval_mixin
 from . import test_approval_roles
 from . import test_approval_escalation
