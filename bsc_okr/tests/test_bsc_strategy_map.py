@@ -1,8 +1,8 @@
 from freezegun import freeze_time
 
 from odoo import fields, models
-from odoo.fields import Command
 from odoo.exceptions import UserError
+from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 from .bsc_common import FROZEN_TODAY, BscCase
