@@ -2,11 +2,11 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 
-class BscScorecard(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class BscScorecard(models.Model):
     """The scorecard snapshot seen from the OKR side: aggregates of the OKRs
     serving its objectives, for the readers the appraisal wall allows."""
 
-    _inherit = "bsc.scorecard"
+    _inherit = "bsc.scorecard"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _can_export_okr(self):
