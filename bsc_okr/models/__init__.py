@@ -35,6 +35,7 @@ from . import okr_objective_public
 from . import okr_key_result
 from . import okr_checkin
 from . import bsc_objective_okr
+from . import bsc_scorecard_okr
 from . import ir_module_module
 from . import okr_learning_plan_type
 from . import okr_learning_campaign

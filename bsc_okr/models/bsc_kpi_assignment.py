@@ -196,9 +196,7 @@ class BscKpiAssignment(models.Model):
             line.range_max = kpi.range_max
             line.target = kpi.target
             if line.source == "measure":
-                line.unit_label = kpi.unit_label or dict(
-                    kpi._fields["unit"]._description_selection(self.env)
-                ).get(kpi.unit)
+                line.unit_label = kpi._unit_display_label()
             else:
                 line.unit_label = kpi.unit_label
 

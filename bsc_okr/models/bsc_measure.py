@@ -293,6 +293,29 @@ class BscMeasure(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _unit_display_labels(self):
+        """{measure id: the unit as written next to its values}.
+
+        The free label for the unit "Other" (or "Other" when empty), the
+        company currency's code for "Currency", the unit's name otherwise.
+        One rule for the Excel scorecard and the KPI assignments.
+        """
+        units = dict(self._fields["unit"]._description_selection(self.env))
+        labels = {}
+        for measure in self:
+            if measure.unit == "other":
+                labels[measure.id] = measure.unit_label or units["other"]
+            elif measure.unit == "currency":
+                labels[measure.id] = measure.currency_id.name or units["currency"]
+            else:
+                labels[measure.id] = units.get(measure.unit, "")
+        return labels
+
+    def _unit_display_label(self):
+        """The unit written next to this measure's values."""
+        self.ensure_one()
+        return self._unit_display_labels()[self.id]
+
     def _get_bands(self):
         self.ensure_one()
         profile = self.threshold_profile_id or self.scorecard_id.threshold_profile_id

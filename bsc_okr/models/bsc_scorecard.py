@@ -504,6 +504,7 @@ class BscScorecard(models.Model):
         default the current one. A handful of queries whatever the size of
         the map: one per model read, plus the m2m themes and owner names.
         Runs with the caller's rights: the record rules decide what is shown.
+        The map's content comes from :meth:`_snapshot`, like the workbook's.
         """
         scorecard = self[:1] or self._map_default_scorecard()
         card_fields = ["name", "state", "date_from", "date_to", "current_period_id"]
@@ -517,9 +518,10 @@ class BscScorecard(models.Model):
         card = next((sc for sc in cards if sc["id"] == scorecard.id), None)
         if card is None:
             [card] = scorecard.read(card_fields, load=None)
+        # date_start and date_end read here: the snapshot finds them cached.
         periods = self.env["bsc.period"].search_read(
             [("scorecard_id", "=", scorecard.id), ("date_start", "<=", today)],
-            ["name", "code"],
+            ["name", "code", "date_start", "date_end"],
             order="date_start desc",
         )
         period_ids = [p["id"] for p in periods]
@@ -531,67 +533,25 @@ class BscScorecard(models.Model):
                 if period_ids
                 else False
             )
-        perspectives = self.env["bsc.perspective"].search_read(
-            [("scorecard_id", "=", scorecard.id)],
-            ["name", "kind", "color", "sequence", "weight"],
-            order="sequence desc, id",
+        snapshot = scorecard._snapshot(
+            self.env["bsc.period"].browse(period_id or []),
+            measures=False,
+            initiatives=False,
         )
-        Objective = self.env["bsc.objective"]
-        objectives = Objective.search_read(
-            [("scorecard_id", "=", scorecard.id)],
-            ["name", "perspective_id", "owner_id", "execution_approach", "weight"],
-        )
-        links = self.env["bsc.objective.link"].search_read(
-            [("scorecard_id", "=", scorecard.id)],
-            ["cause_id", "effect_id", "strength", "hypothesis", "lag_periods"]
-            + ["evidence_verdict", "evidence_lag", "evidence_r", "evidence_q"]
-            + ["evidence_n", "cause_measure_id", "effect_measure_id"],
-            load=None,
-        )
-        objective_names = {o["id"]: o["name"] for o in objectives}
-        evidence_texts = self.env["bsc.objective.link"]._map_evidence_texts(
-            links, objective_names
-        )
-        # One grouped query gives every theme with the objectives carrying it.
-        objective_themes = {}
-        themes = []
-        for theme, objective_ids in Objective._read_group(
-            [("scorecard_id", "=", scorecard.id), ("theme_ids", "!=", False)],
-            ["theme_ids"],
-            ["id:array_agg"],
-        ):
-            themes.append(theme)
-            for objective_id in objective_ids:
-                objective_themes.setdefault(objective_id, []).append(theme.id)
-        themes = sorted(themes, key=lambda t: (t.sequence, t.name or "", t.id))
-        scores = {}
-        if period_id:
-            for row in self.env["bsc.score"].search_read(
-                [
-                    ("scorecard_id", "=", scorecard.id),
-                    ("period_id", "=", period_id),
-                    ("level", "in", ("objective", "perspective", "scorecard")),
-                ],
-                [
-                    "level",
-                    "objective_id",
-                    "perspective_id",
-                    "score",
-                    "status",
-                    "coverage",
-                    "missing_count",
-                    "is_expected",
-                ],
-                load=None,
-            ):
-                record_id = row["objective_id"] or row["perspective_id"] or scorecard.id
-                scores[(row["level"], record_id)] = {
-                    "score": row["score"] if row["status"] != "no_data" else None,
-                    "status": row["status"],
-                    "coverage": row["coverage"],
-                    "missing": row["missing_count"],
-                }
+        scores = snapshot["scores"]
         empty = {"score": None, "status": "no_data", "coverage": 0.0, "missing": 0}
+
+        def score(level, record_id):
+            node = scores.get((level, record_id), {}).get(period_id)
+            if not node:
+                return empty
+            return {
+                "score": node["score"] if node["status"] != "no_data" else None,
+                "status": node["status"],
+                "coverage": node["coverage"],
+                "missing": node["missing_count"],
+            }
+
         return {
             "scorecard": {
                 "id": scorecard.id,
@@ -599,7 +559,7 @@ class BscScorecard(models.Model):
                 "state": card["state"],
                 "date_from": fields.Date.to_string(card["date_from"]),
                 "date_to": fields.Date.to_string(card["date_to"]),
-                **scores.get(("scorecard", scorecard.id), empty),
+                **score("scorecard", scorecard.id),
             },
             "scorecards": scorecards,
             "period_id": period_id,
@@ -611,25 +571,23 @@ class BscScorecard(models.Model):
                     "id": p["id"],
                     "name": p["name"],
                     "kind": p["kind"],
-                    "color": p["color"] or "",
-                    **scores.get(("perspective", p["id"]), empty),
+                    "color": p["color"],
+                    **score("perspective", p["id"]),
                 }
-                for p in perspectives
+                for p in snapshot["perspectives"]
             ],
-            "themes": [
-                {"id": t.id, "name": t.name, "color": t.color or ""} for t in themes
-            ],
+            "themes": snapshot["themes"],
             "objectives": [
                 {
                     "id": o["id"],
                     "name": o["name"],
-                    "perspective_id": o["perspective_id"][0],
-                    "theme_ids": objective_themes.get(o["id"], []),
-                    "owner": o["owner_id"][1] if o["owner_id"] else "",
+                    "perspective_id": o["perspective_id"],
+                    "theme_ids": o["theme_ids"],
+                    "owner": o["owner"],
                     "approach": o["execution_approach"],
-                    **scores.get(("objective", o["id"]), empty),
+                    **score("objective", o["id"]),
                 }
-                for o in objectives
+                for o in snapshot["objectives"]
             ],
             "links": [
                 {
@@ -637,11 +595,387 @@ class BscScorecard(models.Model):
                     "cause_id": lk["cause_id"],
                     "effect_id": lk["effect_id"],
                     "strength": lk["strength"],
-                    "hypothesis": lk["hypothesis"] or "",
+                    "hypothesis": lk["hypothesis"],
                     "lag": lk["lag_periods"],
-                    "evidence": lk["evidence_verdict"] or "",
-                    "evidence_text": evidence_texts[lk["id"]],
+                    "evidence": lk["evidence_verdict"],
+                    "evidence_text": lk["evidence_text"],
                 }
-                for lk in links
+                for lk in snapshot["links"]
             ],
         }
+
+    # ------------------------------------------------------------------
+    # Snapshot: the one read model of the map and the workbook
+    # ------------------------------------------------------------------
+    @api.model
+    def _default_period_range(self, periods):
+        """(first, last) period shown by default: the horizon start to the
+        current period (the latest one started), or the first period when
+        none has started yet.
+        """
+        periods = periods.sorted("date_start")
+        today = fields.Date.context_today(self)
+        started = periods.filtered(lambda p: p.date_start <= today)
+        return periods[:1], started[-1:] or periods[:1]
+
+    @api.model
+    def _snapshot_department_ids(self, departments):
+        """The departments a department filter keeps: ``departments`` and
+        their sub-departments (a set of ids), or None when not filtering."""
+        if not departments:
+            return None
+        return set(
+            self.env["hr.department"].search([("id", "child_of", departments.ids)]).ids
+        )
+
+    @api.model
+    def _snapshot_names(self, model, ids):
+        """{id: name} of the records the user may read, in one query."""
+        ids = {record_id for record_id in ids if record_id}
+        if not ids:
+            return {}
+        return {
+            record["id"]: record["name"]
+            for record in self.env[model].search_read(
+                [("id", "in", list(ids))], ["name"]
+            )
+        }
+
+    def _snapshot(
+        self,
+        periods,
+        departments=None,
+        measures=True,
+        initiatives=True,
+        themes=True,
+        owners=True,
+    ):
+        """This scorecard as plain data (dicts, lists, ids), read as the user.
+
+        The one read model of the scorecard: the strategy map and the Excel
+        workbook both render it. A fixed number of queries whatever the
+        size of the map, and the record rules decide what it holds.
+
+        :param periods: ``bsc.period`` records whose stored scores are read
+            (their names and dates should be in the cache already).
+        :param departments: ``hr.department`` records: keep only the
+            objectives, measures and initiatives of these departments and
+            their sub-departments (perspective and overall scores stay those
+            of the whole scorecard).
+        :param measures: add the measures, their owners, departments, unit
+            labels and stored scores.
+        :param initiatives: add the initiatives and their milestones.
+        :param themes: add the strategic themes of the objectives.
+        :param owners: add each objective's owner name (read as the map
+            always has: the name of the employee, whoever reads).
+        :return: a dict with keys ``periods``, ``perspectives``,
+            ``objectives`` (all readable ones, top-down as on the map),
+            ``shown_objective_ids`` (those the department filter keeps),
+            ``links`` (touching a shown objective, in the map's order, with
+            their evidence), ``scores`` ({(level, record id): {period id:
+            {score, status, coverage, missing_count}}}), ``themes``, and
+            when asked ``measures``, ``measure_scores`` ({measure id:
+            {period id: (actual, target, achievement, score, status)}}) and
+            ``initiatives``.
+        """
+        self.ensure_one()
+        env = self.env
+        dept_ids = self._snapshot_department_ids(departments)
+        perspectives = [
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "kind": p["kind"],
+                "color": p["color"] or "",
+                "sequence": p["sequence"],
+                "weight": p["weight"],
+            }
+            for p in env["bsc.perspective"].search_read(
+                [("scorecard_id", "=", self.id)],
+                ["name", "kind", "color", "sequence", "weight"],
+                order="sequence desc, id",
+            )
+        ]
+        objectives = self._snapshot_objectives(dept_ids, owners)
+        if themes:
+            theme_list = self._snapshot_themes(objectives)
+        else:
+            theme_list = []
+        objective_names = {o["id"]: o["name"] for o in objectives}
+        measure_list = self._snapshot_measures(dept_ids) if measures else []
+        if dept_ids is not None:
+            shown = {m["objective_id"] for m in measure_list} | {
+                o["id"] for o in objectives if o["department_id"] in dept_ids
+            }
+        else:
+            shown = set(objective_names)
+        # Measures in the order of the map: perspectives top-down, then the
+        # objectives' order, then the measures' own order.
+        rank = {o["id"]: index for index, o in enumerate(objectives)}
+        measure_list = sorted(
+            (m for m in measure_list if m["objective_id"] in rank),
+            key=lambda m: rank[m["objective_id"]],
+        )
+        snapshot = {
+            "periods": [
+                {
+                    "id": period.id,
+                    "name": period.name,
+                    "code": period.code,
+                    "date_start": period.date_start,
+                    "date_end": period.date_end,
+                }
+                for period in periods
+            ],
+            "perspectives": perspectives,
+            "objectives": objectives,
+            "shown_objective_ids": shown,
+            "links": self._snapshot_links(objective_names, rank, shown),
+            "scores": self._snapshot_scores(periods),
+            "themes": theme_list,
+            "department_ids": dept_ids,
+        }
+        if measures:
+            snapshot["measures"] = measure_list
+            snapshot["measure_scores"] = self._snapshot_measure_scores(periods)
+        if initiatives:
+            snapshot["initiatives"] = self._snapshot_initiatives(
+                dept_ids, shown, objective_names
+            )
+        return snapshot
+
+    def _snapshot_objectives(self, dept_ids, owners):
+        fnames = ["name", "perspective_id", "execution_approach", "weight"]
+        if owners:
+            fnames.append("owner_id")
+        if dept_ids is not None:
+            fnames.append("department_id")
+        rows = self.env["bsc.objective"].search_read(
+            [("scorecard_id", "=", self.id)],
+            fnames,
+            order="perspective_sequence desc, sequence, id",
+            # The owner's name as the ORM gives it to every reader of the
+            # objective; the other many2ones as ids (no name query).
+            load="_classic_read" if owners else None,
+        )
+
+        def record_id(value):
+            return value[0] if isinstance(value, list | tuple) else value or False
+
+        return [
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "perspective_id": record_id(row["perspective_id"]),
+                "execution_approach": row["execution_approach"],
+                "weight": row["weight"],
+                "owner_id": record_id(row.get("owner_id")),
+                "owner": row["owner_id"][1] if owners and row["owner_id"] else "",
+                "department_id": record_id(row.get("department_id")),
+                "theme_ids": [],
+            }
+            for row in rows
+        ]
+
+    def _snapshot_themes(self, objectives):
+        """Themes of the objectives, sorted; fills each objective's theme_ids."""
+        # One grouped query gives every theme with the objectives carrying it.
+        objective_themes = {}
+        themes = []
+        for theme, objective_ids in self.env["bsc.objective"]._read_group(
+            [("scorecard_id", "=", self.id), ("theme_ids", "!=", False)],
+            ["theme_ids"],
+            ["id:array_agg"],
+        ):
+            themes.append(theme)
+            for objective_id in objective_ids:
+                objective_themes.setdefault(objective_id, []).append(theme.id)
+        for objective in objectives:
+            objective["theme_ids"] = objective_themes.get(objective["id"], [])
+        themes = sorted(themes, key=lambda t: (t.sequence, t.name or "", t.id))
+        return [{"id": t.id, "name": t.name, "color": t.color or ""} for t in themes]
+
+    def _snapshot_links(self, objective_names, rank, shown):
+        """Links touching a shown objective, both ends readable, in the
+        order of their objectives on the map; each with its evidence."""
+        Link = self.env["bsc.objective.link"]
+        rows = Link.search_read(
+            [("scorecard_id", "=", self.id)],
+            ["cause_id", "effect_id", "strength", "hypothesis", "lag_periods"]
+            + ["cause_measure_id", "effect_measure_id", "evidence_series"]
+            + ["evidence_verdict", "evidence_lag", "evidence_r", "evidence_p"]
+            + ["evidence_q", "evidence_q_reverse", "evidence_n", "evidence_date"],
+            load=None,
+        )
+        texts = Link._map_evidence_texts(rows, objective_names)
+        links = sorted(
+            (
+                link
+                for link in rows
+                if (link["cause_id"] in shown or link["effect_id"] in shown)
+                and link["cause_id"] in rank
+                and link["effect_id"] in rank
+            ),
+            key=lambda link: (rank[link["cause_id"]], rank[link["effect_id"]]),
+        )
+        for link in links:
+            link["hypothesis"] = link["hypothesis"] or ""
+            link["evidence_verdict"] = link["evidence_verdict"] or ""
+            link["evidence_text"] = texts[link["id"]]
+        return links
+
+    def _snapshot_scores(self, periods):
+        """Stored scorecard, perspective and objective scores, one query.
+
+        :return: {(level, record id): {period id: row dict}}, the record id
+            of the scorecard level being the scorecard's.
+        """
+        if not periods:
+            return {}
+        groups = self.env["bsc.score"]._read_group(
+            [
+                ("scorecard_id", "=", self.id),
+                ("level", "in", ("scorecard", "perspective", "objective")),
+                ("period_id", "in", periods.ids),
+            ],
+            ["level", "perspective_id", "objective_id"],
+            [
+                "period_id:array_agg",
+                "score:array_agg",
+                "status:array_agg",
+                "coverage:array_agg",
+                "missing_count:array_agg",
+            ],
+        )
+        scores = {}
+        for level, perspective, objective, *arrays in groups:
+            record_id = (objective or perspective or self).id
+            scores[(level, record_id)] = {
+                period_id: {
+                    "score": score,
+                    "status": status,
+                    "coverage": coverage,
+                    "missing_count": missing,
+                }
+                for period_id, score, status, coverage, missing in zip(
+                    *arrays, strict=True
+                )
+            }
+        return scores
+
+    def _snapshot_measures(self, dept_ids):
+        """Measures (kept by the department filter) with their owner's and
+        department's names and their unit label."""
+        Measure = self.env["bsc.measure"]
+        rows = Measure.search_read(
+            [("scorecard_id", "=", self.id)],
+            ["name", "objective_id", "owner_id", "department_id", "unit"]
+            + ["unit_label", "polarity", "baseline", "company_id"],
+            load=None,
+        )
+        if dept_ids is not None:
+            rows = [m for m in rows if m["department_id"] in dept_ids]
+        owners = self._snapshot_names("hr.employee", (m["owner_id"] for m in rows))
+        departments = self._snapshot_names(
+            "hr.department", (m["department_id"] for m in rows)
+        )
+        units = Measure.browse([m["id"] for m in rows])._unit_display_labels()
+        return [
+            {
+                "id": m["id"],
+                "name": m["name"],
+                "objective_id": m["objective_id"],
+                "owner": owners.get(m["owner_id"], ""),
+                "department": departments.get(m["department_id"], ""),
+                "department_id": m["department_id"],
+                "unit": m["unit"],
+                "unit_label": units[m["id"]],
+                "polarity": m["polarity"],
+                "baseline": m["baseline"],
+            }
+            for m in rows
+        ]
+
+    def _snapshot_measure_scores(self, periods):
+        """Stored measure scores of ``periods``, one query.
+
+        Grouped by measure with ``array_agg`` (ordered by row id, so the
+        arrays line up): a few thousand groups instead of one ORM record
+        per score row.
+
+        :return: {measure id: {period id: (actual, target, achievement,
+            score, status)}}
+        """
+        if not periods:
+            return {}
+        score_fields = ("actual", "target", "achievement", "score", "status")
+        groups = self.env["bsc.score"]._read_group(
+            [
+                ("scorecard_id", "=", self.id),
+                ("level", "=", "measure"),
+                ("period_id", "in", periods.ids),
+            ],
+            ["measure_id"],
+            ["period_id:array_agg"] + [f"{fname}:array_agg" for fname in score_fields],
+            # Any order: rows follow the measures' order; this one avoids
+            # joining the tables of bsc.measure's _order.
+            order="__count",
+        )
+        return {
+            measure.id: dict(zip(period_ids, zip(*values, strict=True), strict=True))
+            for measure, period_ids, *values in groups
+        }
+
+    def _snapshot_initiatives(self, dept_ids, shown, objective_names):
+        """Initiatives serving this map (kept by the department filter), each
+        with its milestones and the names of its objectives, owner and
+        department."""
+        initiatives = self.env["bsc.initiative"].search_read(
+            [("scorecard_id", "=", self.id)],
+            ["name", "objective_ids", "owner_id", "department_id", "date_start"]
+            + ["date_end", "budget", "actual_cost", "state", "progress"],
+            load=None,
+        )
+        if dept_ids is not None:
+            initiatives = [
+                initiative
+                for initiative in initiatives
+                if initiative["department_id"] in dept_ids
+                or shown.intersection(initiative["objective_ids"])
+            ]
+        milestones = {initiative["id"]: [] for initiative in initiatives}
+        if initiatives:
+            for milestone in self.env["bsc.initiative.milestone"].search_read(
+                [("initiative_id", "in", list(milestones))],
+                ["initiative_id", "name", "metric", "unit", "start_value"]
+                + ["target_value", "current_value", "date_due", "progress"],
+                load=None,
+            ):
+                milestones[milestone["initiative_id"]].append(milestone)
+        owners = self._snapshot_names(
+            "hr.employee", (i["owner_id"] for i in initiatives)
+        )
+        departments = self._snapshot_names(
+            "hr.department", (i["department_id"] for i in initiatives)
+        )
+        # Objectives of other scorecards an initiative also serves.
+        names = dict(objective_names)
+        names.update(
+            self._snapshot_names(
+                "bsc.objective",
+                (
+                    objective_id
+                    for initiative in initiatives
+                    for objective_id in initiative["objective_ids"]
+                    if objective_id not in names
+                ),
+            )
+        )
+        for initiative in initiatives:
+            initiative["objectives"] = [
+                names[oid] for oid in initiative["objective_ids"] if oid in names
+            ]
+            initiative["owner"] = owners.get(initiative["owner_id"], "")
+            initiative["department"] = departments.get(initiative["department_id"], "")
+            initiative["milestones"] = milestones[initiative["id"]]
+        return initiatives

@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
@@ -124,6 +125,71 @@ class TestBscStrategyMapData(BscCase):
             data = Scorecard.browse(large.id).get_strategy_map_data()
         self.assertEqual(len(data["objectives"]), 200)
         self.assertEqual(len(data["links"]), 600)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(FROZEN_TODAY)
+class TestBscScorecardSnapshot(BscCase):
+    """The one read model of the map and the workbook: plain data, as the user."""
+
+    def assert_plain(self, value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.assert_plain(key)
+                self.assert_plain(item)
+        elif isinstance(value, list | tuple | set | frozenset):
+            for item in value:
+                self.assert_plain(item)
+        else:
+            self.assertNotIsInstance(value, models.BaseModel)
+
+    def test_snapshot_is_plain_data_and_feeds_the_map(self):
+        self.record_values(self.measure_own, {"2026-03": 100})
+        march = self.period("2026-03")
+        Scorecard = self.env["bsc.scorecard"].with_user(self.user_employee)
+        snapshot = Scorecard.browse(self.scorecard.id)._snapshot(march, okr=True)
+        self.assert_plain(snapshot)
+        self.assertEqual(
+            snapshot["scores"][("objective", self.obj_process.id)][march.id]["status"],
+            "green",
+        )
+        self.assertIn("Defect-free rate", {m["name"] for m in snapshot["measures"]})
+        self.assertIn(self.obj_process.id, snapshot["okr"])
+        data = Scorecard.browse(self.scorecard.id).get_strategy_map_data()
+        self.assertEqual(
+            [o["id"] for o in data["objectives"]],
+            [o["id"] for o in snapshot["objectives"]],
+        )
+        self.assertEqual(
+            [lk["id"] for lk in data["links"]], [lk["id"] for lk in snapshot["links"]]
+        )
+
+    def test_department_filter(self):
+        march = self.period("2026-03")
+        snapshot = self.scorecard.with_user(self.user_employee)._snapshot(
+            march, departments=self.dept_production
+        )
+        self.assertIn(self.obj_process.id, snapshot["shown_objective_ids"])
+        self.assertNotIn(self.obj_financial.id, snapshot["shown_objective_ids"])
+        self.assertTrue(snapshot["measures"])
+        self.assertEqual(
+            {m["objective_id"] for m in snapshot["measures"]} - {self.obj_process.id},
+            set(),
+        )
+        self.assertTrue(
+            all(
+                self.obj_process.id in (lk["cause_id"], lk["effect_id"])
+                for lk in snapshot["links"]
+            )
+        )
+
+    def test_okr_aggregates_behind_the_wall(self):
+        march = self.period("2026-03")
+        card = self.scorecard.with_user(self.user_hr)
+        self.assertFalse(card._can_export_okr())
+        with self.assertRaises(UserError):
+            card._snapshot(march, okr=True)
+        self.assertNotIn("okr", card._snapshot(march))
 
 
 @tagged("post_install", "-at_install")

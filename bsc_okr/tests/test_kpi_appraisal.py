@@ -9,6 +9,18 @@ from .kpi_common import KpiCase
 
 @tagged("post_install", "-at_install")
 class TestKpiAppraisal(KpiCase):
+    def test_unit_label_is_the_measures(self):
+        """A measure's unit reads the same on a KPI sheet as in the workbook
+        (bsc.measure._unit_display_label): the currency's code, the free
+        label only for the unit "Other"."""
+        currency = self.company.currency_id.name
+        self.measure_manager.write({"unit": "currency", "unit_label": "bucks"})
+        self.assertEqual(self.measure_manager._unit_display_label(), currency)
+        self.line_measure.measure_id = self.measure_manager
+        self.assertEqual(self.line_measure.unit_label, currency)
+        self.measure_manager.unit = "other"
+        self.assertEqual(self.measure_manager._unit_display_label(), "bucks")
+
     def test_score_comes_from_the_scoring_engine(self):
         # (actual - baseline) / (target - baseline) = (92 - 80) / 15 = 0.8
         self.line_kpi.with_user(self.user_manager).actual = 92

@@ -58,9 +58,7 @@ class BscScorecardExportWizard(models.TransientModel):
     include_okr = fields.Boolean(
         string="Include OKR Alignment",
         groups="!bsc_okr.group_kpi_appraisal",
-        default=lambda self: self.env[
-            "report.bsc_okr.scorecard_xlsx"
-        ]._can_export_okr(),
+        default=lambda self: self.env["bsc.scorecard"]._can_export_okr(),
         help="Add, per strategic objective, how many OKRs serve it and their "
         "average progress and confidence: aggregates of the OKRs you may "
         "see, never an individual OKR or grade.",
@@ -75,9 +73,11 @@ class BscScorecardExportWizard(models.TransientModel):
 
     @api.depends("scorecard_id")
     def _compute_period_range(self):
-        report = self.env["report.bsc_okr.scorecard_xlsx"]
+        Scorecard = self.env["bsc.scorecard"]
         for wizard in self:
-            first, last = report._default_period_range(wizard.scorecard_id.period_ids)
+            first, last = Scorecard._default_period_range(
+                wizard.scorecard_id.period_ids
+            )
             wizard.period_from_id = first
             wizard.period_to_id = last
 

@@ -1,20 +1,13 @@
-from odoo import models
-
-from .bsc_scorecard_xlsx import FIRST_ROW, HEADER_ROW, excel_text
+from .base import FIRST_ROW, HEADER_ROW, Sheet, excel_text
 
 
-class BscScorecardXlsxEvidence(models.AbstractModel):
-    """The "Evidence" sheet of the Excel scorecard: one row per link.
+class EvidenceSheet(Sheet):
+    """7. Evidence: one row per link of the strategy map sheet (same filter
+    and order), the figures the map shows on hover, the verdict coloured as
+    the map draws it."""
 
-    Self-contained on purpose: it reads the stored evidence of the links the
-    "Strategy map" sheet lists (same filter and order) and writes the
-    figures the map shows on hover, the verdict coloured as the map draws it.
-    """
-
-    _inherit = "report.bsc_okr.scorecard_xlsx"
-
-    def _write_evidence(self, workbook, styles, ctx):
-        env = self.env
+    def render(self):
+        env, styles, ctx = self.env, self.styles, self.ctx
         columns = [
             (env._("Cause (from)"), 26),
             (env._("Effect (to)"), 26),
@@ -29,32 +22,10 @@ class BscScorecardXlsxEvidence(models.AbstractModel):
             (env._("Tested on"), 16),
             (env._("In words"), 70),
         ]
-        sheet = self._add_sheet(
-            workbook, styles, ctx, env._("Evidence"), columns, freeze_cols=2
-        )
-        link_ids = [link["id"] for link in self._read_links(ctx)]
-        Link = env["bsc.objective.link"]
-        rows = Link.browse(link_ids).read(
-            [
-                "cause_id",
-                "effect_id",
-                "cause_measure_id",
-                "effect_measure_id",
-                "evidence_verdict",
-                "evidence_lag",
-                "evidence_r",
-                "evidence_p",
-                "evidence_q",
-                "evidence_q_reverse",
-                "evidence_n",
-                "evidence_series",
-                "evidence_date",
-            ],
-            load=None,
-        )
-        texts = Link._map_evidence_texts(rows, ctx["objective_names"])
-        verdicts = self._labels("bsc.objective.link", "evidence_verdict")
-        sources = self._labels("bsc.objective.link", "evidence_series")
+        sheet = self.add_sheet(env._("Evidence"), columns, freeze_cols=2)
+        rows = ctx["links"]
+        verdicts = self.labels("bsc.objective.link", "evidence_verdict")
+        sources = self.labels("bsc.objective.link", "evidence_series")
         names = ctx["objective_names"]
         plain = styles.get("text", valign="vcenter")
         wrap = styles.get("text_wrap", valign="vcenter")
@@ -88,7 +59,7 @@ class BscScorecardXlsxEvidence(models.AbstractModel):
             else:
                 sheet.write_blank(row, 9, None, plain)
                 sheet.write_blank(row, 10, None, plain)
-            sheet.write_string(row, 11, excel_text(texts[link["id"]]), wrap)
+            sheet.write_string(row, 11, excel_text(link["evidence_text"]), wrap)
         if not rows:
             sheet.write_string(
                 FIRST_ROW, 0, env._("No cause-effect link"), styles.get("no_data")
