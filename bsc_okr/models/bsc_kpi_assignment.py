@@ -274,7 +274,7 @@ class BscKpiAssignment(models.Model):
             self._kpi_stamp_actual(vals)
         lines = super().create(vals_list)
         if not self.env.su:
-            lines.sheet_id._kpi_check_open()
+            lines.sheet_id._kpi_ensure_open()
             if any(line.sheet_id.state == "confirmed" for line in lines):
                 raise UserError(
                     self.env._(
@@ -285,7 +285,7 @@ class BscKpiAssignment(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            self._kpi_check_write(vals)
+            self._kpi_ensure_writable(vals)
         self._kpi_stamp_actual(vals)
         return super().write(vals)
 
@@ -299,7 +299,7 @@ class BscKpiAssignment(models.Model):
             if not vals["has_actual"]:
                 vals["actual"] = 0.0
 
-    def _kpi_check_write(self, vals):
+    def _kpi_ensure_writable(self, vals):
         """Refuse what record rules cannot: state changes outside the
         buttons, confirmed or closed sheets, and managers touching anything
         but the actual and comments."""
@@ -307,7 +307,7 @@ class BscKpiAssignment(models.Model):
             raise UserError(
                 self.env._("Use the Confirm and Reset buttons to change the state.")
             )
-        self.sheet_id._kpi_check_open()
+        self.sheet_id._kpi_ensure_open()
         if any(line.state == "confirmed" for line in self):
             raise UserError(
                 self.env._(
@@ -328,7 +328,7 @@ class BscKpiAssignment(models.Model):
     def action_confirm(self):
         """Confirm assignments whose actual is entered (manager or HR)."""
         self.check_access("write")
-        self.sheet_id._kpi_check_open()
+        self.sheet_id._kpi_ensure_open()
         missing = self.filtered(lambda a: not a.has_actual)
         if missing:
             raise UserError(
@@ -346,7 +346,7 @@ class BscKpiAssignment(models.Model):
         if not self.env.user.has_group("bsc_okr.group_kpi_appraisal"):
             raise UserError(self.env._("Only HR resets a confirmed KPI to draft."))
         self.check_access("write")
-        self.sheet_id._kpi_check_open()
+        self.sheet_id._kpi_ensure_open()
         if any(line.sheet_id.state == "confirmed" for line in self):
             raise UserError(self.env._("Reset the KPI sheet itself: it is confirmed."))
         # sudo: see action_confirm.

@@ -139,7 +139,7 @@ class BscKpiSheet(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         sheets = super().create(vals_list)
-        sheets._kpi_check_open()
+        sheets._kpi_ensure_open()
         return sheets
 
     def write(self, vals):
@@ -148,7 +148,7 @@ class BscKpiSheet(models.Model):
                 self.env._("Use the Confirm and Reset buttons to change the state.")
             )
         if not self.env.su:
-            self._kpi_check_open()
+            self._kpi_ensure_open()
             if set(vals) - {"note"} and any(s.state == "confirmed" for s in self):
                 raise UserError(
                     self.env._(
@@ -157,7 +157,7 @@ class BscKpiSheet(models.Model):
                 )
         return super().write(vals)
 
-    def _kpi_check_open(self):
+    def _kpi_ensure_open(self):
         closed = self.filtered(lambda s: s.period_id.state == "closed")
         if closed:
             raise UserError(
@@ -175,7 +175,7 @@ class BscKpiSheet(models.Model):
         partial data.
         """
         self.check_access("write")
-        self._kpi_check_open()
+        self._kpi_ensure_open()
         for sheet in self:
             if not sheet.assignment_ids:
                 raise UserError(
@@ -202,7 +202,7 @@ class BscKpiSheet(models.Model):
     def action_reset_draft(self):
         """Back to draft (HR only), e.g. to correct an actual."""
         self.check_access("write")
-        self._kpi_check_open()
+        self._kpi_ensure_open()
         # sudo: see action_confirm.
         self.assignment_ids.sudo().write({"state": "draft"})
         self.sudo().write({"state": "draft"})

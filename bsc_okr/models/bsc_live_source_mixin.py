@@ -186,7 +186,7 @@ class BscLiveSourceMixin(models.AbstractModel):
                     name=name,
                 )
             )
-        self._live_check_field(date_field, DATE_TYPES)
+        self._live_validate_field(date_field, DATE_TYPES)
         if self.live_aggregate in ("sum", "avg"):
             if not self.live_field_id:
                 raise ValidationError(
@@ -195,7 +195,7 @@ class BscLiveSourceMixin(models.AbstractModel):
                         name=name,
                     )
                 )
-            self._live_check_field(self.live_field_id, NUMERIC_TYPES)
+            self._live_validate_field(self.live_field_id, NUMERIC_TYPES)
         domain = self._live_parse_domain()
         try:
             Model._search(domain)
@@ -217,7 +217,7 @@ class BscLiveSourceMixin(models.AbstractModel):
                 )
             ) from None
 
-    def _live_check_field(self, field, types):
+    def _live_validate_field(self, field, types):
         model_name = self.live_model_id.model
         model_field = self.env[model_name]._fields.get(field.name)
         if field.model != model_name or not model_field:
@@ -275,7 +275,7 @@ class BscLiveSourceMixin(models.AbstractModel):
                 )
             ) from None
 
-    def _live_check_configure_right(self, name):
+    def _live_ensure_configure_right(self, name):
         """Refuse users outside :meth:`_live_config_groups` (AccessError)."""
         if self.env.su:
             return
@@ -333,7 +333,7 @@ class BscLiveSourceMixin(models.AbstractModel):
                     )
                 vals["live_user_id"] = self.env.uid
                 if self._live_vals_enable(vals):
-                    self._live_check_configure_right(vals.get("name"))
+                    self._live_ensure_configure_right(vals.get("name"))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -346,7 +346,7 @@ class BscLiveSourceMixin(models.AbstractModel):
                 )
             changed = self._live_changed(vals)
             if changed:
-                self._live_check_configure_right(changed[0].display_name)
+                self._live_ensure_configure_right(changed[0].display_name)
                 vals = dict(vals, live_user_id=self.env.uid)
         return super().write(vals)
 

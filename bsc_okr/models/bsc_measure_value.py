@@ -76,10 +76,10 @@ class BscMeasureValue(models.Model):
     @api.constrains("measure_id", "period_id")
     def _check_period(self):
         for record in self:
-            record._check_value_rules(record.measure_id, record.period_id)
+            record._validate_value_rules(record.measure_id, record.period_id)
 
     @api.model
-    def _check_value_rules(self, measure, period):
+    def _validate_value_rules(self, measure, period):
         """Refuse a value of ``measure`` for ``period`` that breaks a rule.
 
         The period must belong to the measure's scorecard (its horizon), the
@@ -141,7 +141,7 @@ class BscMeasureValue(models.Model):
         Period = self.env["bsc.period"]
         for vals in vals_list:
             if vals.get("measure_id") and vals.get("period_id"):
-                self._check_value_rules(
+                self._validate_value_rules(
                     Measure.browse(vals["measure_id"]), Period.browse(vals["period_id"])
                 )
         for vals in vals_list:

@@ -97,9 +97,9 @@ class BscObjectiveLink(models.Model):
                         effect=link.effect_id.name,
                     )
                 )
-        self._check_acyclic()
+        self._validate_acyclic()
 
-    def _check_acyclic(self):
+    def _validate_acyclic(self):
         """Refuse links that close a loop, naming the loop."""
         for scorecard in self.scorecard_id:
             links = self.search_fetch(

@@ -107,7 +107,7 @@ class HrEmployee(models.Model):
         self.env["res.users"].invalidate_model(["employee_ids"])
         self.env.registry.clear_cache()
 
-    def _okr_check_portal_admin(self):
+    def _okr_ensure_portal_admin(self):
         """HR managers and OKR administrators hand out portal access."""
         user = self.env.user
         if not self.env.su and not (
@@ -123,7 +123,7 @@ class HrEmployee(models.Model):
 
     def _okr_portal_wizard_user(self, partner):
         # sudo: portal.wizard is the administrators' tool; the caller's right
-        # was checked by _okr_check_portal_admin.
+        # was checked by _okr_ensure_portal_admin.
         wizard = (
             self.env["portal.wizard"]
             .sudo()
@@ -137,7 +137,7 @@ class HrEmployee(models.Model):
         invitation. Employees with an internal user already use the portal
         pages with it and are left alone. Everything is checked first:
         nothing is written unless every employee can get access."""
-        self._okr_check_portal_admin()
+        self._okr_ensure_portal_admin()
         todo = self.filtered(lambda e: not e.user_id or e.user_id.share)
         for employee in todo:
             if not employee.work_email and not employee.user_id:
@@ -150,7 +150,8 @@ class HrEmployee(models.Model):
                 )
         group_okr = self.env.ref("bsc_okr.group_okr_user")
         for employee in todo:
-            # sudo: _okr_check_portal_admin() above; HR managers may not write res.users
+            # sudo: _okr_ensure_portal_admin() above; HR managers may not
+            # write res.users
             user = employee.user_id.sudo()
             if not user:
                 partner = employee.work_contact_id
@@ -197,10 +198,11 @@ class HrEmployee(models.Model):
         archived; the employee keeps the link to it (its OKRs keep their
         owner and a later grant reactivates the same user). Internal users
         are not touched."""
-        self._okr_check_portal_admin()
+        self._okr_ensure_portal_admin()
         group_okr = self.env.ref("bsc_okr.group_okr_user")
         for employee in self.filtered(lambda e: e.user_id.share):
-            # sudo: _okr_check_portal_admin() above; HR managers may not write res.users
+            # sudo: _okr_ensure_portal_admin() above; HR managers may not
+            # write res.users
             user = employee.user_id.sudo()
             if user._is_portal() and user.active:
                 self._okr_portal_wizard_user(user.partner_id).action_revoke_access()

@@ -391,7 +391,7 @@ class OkrApprovalMixin(models.AbstractModel):
     def _approval_request_one(self, to_state, comment):
         self.ensure_one()
         self.check_access("read")
-        self._approval_check_owner_side()
+        self._approval_ensure_owner_side()
         pending = self._approval_pending_requests_by_res_id().get(self.id)
         if pending:
             raise UserError(

@@ -279,7 +279,7 @@ class OkrApprovalRouting(models.AbstractModel):
             and bool(self._approval_filter_approvers(user, request.requested_by_id))
         )
 
-    def _approval_check_owner_side(self):
+    def _approval_ensure_owner_side(self):
         user = self.env.user
         if not self._approval_can_act_for_owner(user):
             raise AccessError(

@@ -125,10 +125,10 @@ class OkrCheckin(models.Model):
     @api.constrains("date")
     def _check_date(self):
         for checkin in self:
-            self._okr_check_day(checkin.date)
+            self._okr_validate_day(checkin.date)
 
     @api.model
-    def _okr_check_day(self, day):
+    def _okr_validate_day(self, day):
         """Raise unless a check-in may be dated ``day`` (a date)."""
         if day > fields.Date.context_today(self):
             raise ValidationError(
@@ -188,7 +188,7 @@ class OkrCheckin(models.Model):
                         raw=repr(vals["date"]),
                     )
                 )
-            self._okr_check_day(day)
+            self._okr_validate_day(day)
             vals["date"] = day
         if "comment" in vals:
             comment = vals["comment"]
@@ -254,7 +254,7 @@ class OkrCheckin(models.Model):
             raise UserError(self.env._("A check-in needs an existing key result."))
         # Checked before anything is written: only owners and contributors of
         # running key results post check-ins.
-        key_results._okr_check_can_checkin()
+        key_results._okr_ensure_can_checkin()
         # The stored related columns come from the key results just checked,
         # in one pass: computed record by record through their related
         # paths, they were a third of the time of a batch of 10,000
@@ -488,7 +488,7 @@ class OkrCheckin(models.Model):
                     hidden.add(key_result.id)
                     continue
             try:
-                key_result._okr_check_can_checkin()
+                key_result._okr_ensure_can_checkin()
             except AccessError:
                 errors[key_result.id] = hidden_message
                 hidden.add(key_result.id)

@@ -499,17 +499,17 @@ class OkrKeyResult(models.Model):
                 vals.pop("last_checkin_date", None)
         key_results = super().create(vals_list)
         if not self.env.su:
-            key_results.objective_id._okr_check_key_results_editable()
+            key_results.objective_id._okr_ensure_key_results_editable()
         return key_results
 
     def write(self, vals):
         if not self.env.su:
-            self._okr_check_write(vals)
+            self._okr_ensure_writable(vals)
         if vals.get("metric_type") == "milestone":
             vals = dict(vals, start_value=0.0, target_value=1.0, direction="increase")
         return super().write(vals)
 
-    def _okr_check_write(self, vals):
+    def _okr_ensure_writable(self, vals):
         """Refuse what an ordinary write must not do (see the field sets)."""
         checkin_fields = self._okr_checkin_fields.intersection(vals)
         if checkin_fields - {"confidence"} or (
@@ -522,20 +522,20 @@ class OkrKeyResult(models.Model):
                 )
             )
         if self._okr_locked_fields.intersection(vals):
-            self.objective_id._okr_check_key_results_editable()
+            self.objective_id._okr_ensure_key_results_editable()
             if vals.get("objective_id"):
                 self.env["okr.objective"].browse(
                     vals["objective_id"]
-                )._okr_check_key_results_editable()
+                )._okr_ensure_key_results_editable()
         if self._okr_grading_fields.intersection(vals):
-            self._okr_check_grading_open()
+            self._okr_ensure_grading_open()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if not self.env.su:
-            self.objective_id._okr_check_key_results_editable()
+            self.objective_id._okr_ensure_key_results_editable()
 
-    def _okr_check_grading_open(self):
+    def _okr_ensure_grading_open(self):
         for key_result in self:
             if key_result.cycle_id.state != "grading" and not (
                 self.env.user.has_group("bsc_okr.group_okr_admin")
@@ -647,7 +647,7 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     # Check-ins
     # ------------------------------------------------------------------
-    def _okr_check_can_checkin(self):
+    def _okr_ensure_can_checkin(self):
         """Raise unless the current user may post a check-in on every key
         result of ``self``: its owner, the objective's owner, a contributor,
         or an OKR administrator; and the objective must be running."""
@@ -739,7 +739,7 @@ class OkrKeyResult(models.Model):
         allowed = self.browse()
         for key_result in self:
             try:
-                key_result._okr_check_can_checkin()
+                key_result._okr_ensure_can_checkin()
             except (AccessError, UserError):
                 continue
             allowed |= key_result

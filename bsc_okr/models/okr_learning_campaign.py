@@ -168,7 +168,7 @@ class OkrLearningCampaign(models.Model):
     @api.constrains("sponsor_id")
     def _check_sponsor_is_executive(self):
         for campaign in self:
-            self.env["okr.learning.plan"]._learning_check_executive(
+            self.env["okr.learning.plan"]._learning_ensure_executive(
                 campaign.sponsor_id, campaign.display_name
             )
 

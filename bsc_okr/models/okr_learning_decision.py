@@ -107,7 +107,7 @@ class OkrLearningDecision(models.Model):
             # Locked first: of two executives deciding at once, the second
             # is told at once, before writing anything.
             plan._learning_lock()
-            plan._learning_check_can_decide(user)
+            plan._learning_ensure_can_decide(user)
         decisions = super().create(vals_list)
         for decision in decisions:
             decision.plan_id._learning_apply_decision(decision)

@@ -62,23 +62,23 @@ class OkrLearningFinding(models.Model):
                 # A finding is always authored by whoever adds it.
                 vals["author_id"] = self.env.uid
         findings = super().create(vals_list)
-        findings._check_plan_open()
+        findings._ensure_plan_open()
         return findings
 
     def write(self, vals):
         if "author_id" in vals and not self.env.su:
             raise UserError(self.env._("The author of a finding cannot change."))
-        self._check_plan_open()
+        self._ensure_plan_open()
         result = super().write(vals)
         if "plan_id" in vals:
-            self._check_plan_open()
+            self._ensure_plan_open()
         return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_while_open(self):
-        self._check_plan_open()
+        self._ensure_plan_open()
 
-    def _check_plan_open(self):
+    def _ensure_plan_open(self):
         if self.env.su:
             return
         for finding in self:

@@ -398,7 +398,7 @@ class OkrLearningPlan(models.Model):
     # Constraints
     # ------------------------------------------------------------------
     @api.model
-    def _learning_check_executive(self, employee, record_name):
+    def _learning_ensure_executive(self, employee, record_name):
         """Sponsors are executives (when they have a user)."""
         # integrity check: is the sponsor an executive; only the sponsor's name, already
         # on the plan, is reported
@@ -417,7 +417,7 @@ class OkrLearningPlan(models.Model):
     @api.constrains("sponsor_id")
     def _check_sponsor_is_executive(self):
         for plan in self:
-            plan._learning_check_executive(plan.sponsor_id, plan.display_name)
+            plan._learning_ensure_executive(plan.sponsor_id, plan.display_name)
 
     @api.constrains("objective_id", "company_id", "cycle_id")
     def _check_goal(self):
@@ -471,7 +471,7 @@ class OkrLearningPlan(models.Model):
         goals = self.env["okr.objective"]
         for vals in vals_list:
             if not self.env.su:
-                self._learning_check_system_fields(vals)
+                self._learning_ensure_system_fields(vals)
             goal_vals = {
                 target: vals.pop(source)
                 for source, target in self._learning_goal_fields.items()
@@ -534,14 +534,14 @@ class OkrLearningPlan(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            self._learning_check_system_fields(vals)
+            self._learning_ensure_system_fields(vals)
         locked = self._learning_locked_fields.intersection(vals)
         if locked and not self.env.su:
-            self._learning_check_locked_write(locked)
+            self._learning_ensure_unlocked(locked)
         return super().write(vals)
 
     @api.model
-    def _learning_check_system_fields(self, vals):
+    def _learning_ensure_system_fields(self, vals):
         system = self._learning_system_fields.intersection(vals)
         if system:
             raise UserError(
@@ -555,7 +555,7 @@ class OkrLearningPlan(models.Model):
                 )
             )
 
-    def _learning_check_locked_write(self, field_names):
+    def _learning_ensure_unlocked(self, field_names):
         started = self.filtered(lambda plan: plan.state != "propose")
         if not started:
             return
@@ -610,10 +610,10 @@ class OkrLearningPlan(models.Model):
         """Request the next stage; checks what the stage needs first."""
         to_state = to_state or self.env.context.get("approval_to_state")
         for plan in self:
-            plan._learning_check_request(to_state)
+            plan._learning_ensure_request(to_state)
         return super().action_approval_request(to_state=to_state, comment=comment)
 
-    def _learning_check_request(self, to_state):
+    def _learning_ensure_request(self, to_state):
         self.ensure_one()
         if self.state == "decide" and to_state in DECISION_STATES:
             raise UserError(
@@ -734,7 +734,7 @@ class OkrLearningPlan(models.Model):
     def action_open_decision_wizard(self):
         """Record the executives' decision (executives only)."""
         self.ensure_one()
-        self._learning_check_can_decide(self.env.user)
+        self._learning_ensure_can_decide(self.env.user)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Decide"),
@@ -747,7 +747,7 @@ class OkrLearningPlan(models.Model):
     def action_open_vote(self):
         """Rate the presented plan (one rating per person, 1-5 stars)."""
         self.ensure_one()
-        self._learning_check_can_vote()
+        self._learning_ensure_can_vote()
         vote = self.env["okr.learning.vote"].search(
             [("plan_id", "=", self.id), ("user_id", "=", self.env.uid)], limit=1
         )
@@ -764,7 +764,7 @@ class OkrLearningPlan(models.Model):
     def action_open_promote_wizard(self):
         """Promote the decided plan into the Balanced Scorecard."""
         self.ensure_one()
-        self._learning_check_can_promote()
+        self._learning_ensure_can_promote()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Promote into the Balanced Scorecard"),
@@ -815,7 +815,7 @@ class OkrLearningPlan(models.Model):
             )
         )
 
-    def _learning_check_can_decide(self, user):
+    def _learning_ensure_can_decide(self, user):
         """Raise unless ``user`` may record the executives' decision."""
         self.ensure_one()
         self.check_access("read")
@@ -844,7 +844,7 @@ class OkrLearningPlan(models.Model):
                 )
             )
 
-    def _learning_check_can_vote(self):
+    def _learning_ensure_can_vote(self):
         self.ensure_one()
         self.check_access("read")
         if self.state not in VOTING_STATES:
@@ -858,7 +858,7 @@ class OkrLearningPlan(models.Model):
         if self.owner_user_id == self.env.user:
             raise UserError(self.env._("You cannot rate your own learning plan."))
 
-    def _learning_check_can_promote(self):
+    def _learning_ensure_can_promote(self):
         """Raise unless the plan can be promoted now by the current user."""
         self.ensure_one()
         self.check_access("read")
@@ -896,7 +896,7 @@ class OkrLearningPlan(models.Model):
         """Record the promotion on the plan (the wizard checked the rights)."""
         self.ensure_one()
         # sudo: promoters (strategy officers, executives) read but do not
-        # write plans; _learning_check_can_promote ran just before.
+        # write plans; _learning_ensure_can_promote ran just before.
         self.sudo().write({"initiative_id": initiative.id})
         self.sudo().message_post(
             body=self.env._(

@@ -64,7 +64,7 @@ class OkrLearningVote(models.Model):
             plan = self.env["okr.learning.plan"].browse(vals.get("plan_id"))
             if not plan.exists():
                 raise UserError(self.env._("Choose the learning plan to rate."))
-            plan._learning_check_can_vote()
+            plan._learning_ensure_can_vote()
             if self.search_count(
                 [("plan_id", "=", plan.id), ("user_id", "=", vals["user_id"])]
             ):
@@ -80,5 +80,5 @@ class OkrLearningVote(models.Model):
         if not self.env.su and set(vals) - {"rating", "comment"}:
             raise UserError(self.env._("Only the rating and its comment can change."))
         for vote in self:
-            vote.plan_id._learning_check_can_vote()
+            vote.plan_id._learning_ensure_can_vote()
         return super().write(vals)

@@ -588,9 +588,9 @@ class OkrObjective(models.Model):
                             company=objective.company_id.name,
                         )
                     )
-        self._check_alignment_loops()
+        self._validate_alignment_loops()
 
-    def _check_alignment_loops(self):
+    def _validate_alignment_loops(self):
         """Refuse a parent that is, directly or not, a child of the objective."""
         if not self:
             return
@@ -710,18 +710,18 @@ class OkrObjective(models.Model):
         for vals in vals_list:
             self._okr_sync_primary_parent(vals)
         objectives = super().create(vals_list)
-        objectives._okr_check_create_rights()
+        objectives._okr_ensure_create_rights()
         return objectives
 
     def write(self, vals):
         # A state change is checked by the approval mixin's guard (super).
         locked = self._okr_locked_fields.intersection(vals)
         if locked and not self.env.su:
-            self._okr_check_locked_write(locked)
+            self._okr_ensure_unlocked(locked)
         self._okr_sync_primary_parent(vals)
         result = super().write(vals)
         if not self.env.su and {"level", "cycle_id"}.intersection(vals):
-            self._okr_check_create_rights()
+            self._okr_ensure_create_rights()
         return result
 
     @api.model
@@ -744,7 +744,7 @@ class OkrObjective(models.Model):
                     )
                 )
 
-    def _okr_check_create_rights(self):
+    def _okr_ensure_create_rights(self):
         """Company objectives are written by OKR administrators or executives."""
         if self.env.su or self.env.user.has_group("bsc_okr.group_okr_admin"):
             return
@@ -789,7 +789,7 @@ class OkrObjective(models.Model):
             | started - started._okr_managed_by_user()
         )
 
-    def _okr_check_locked_write(self, field_names):
+    def _okr_ensure_unlocked(self, field_names):
         """A draft is edited by its owner; past the draft, only managers of
         the owner and OKR admins edit (see :meth:`_okr_can_edit`)."""
         refused = self._okr_not_editable()
@@ -820,7 +820,7 @@ class OkrObjective(models.Model):
             )
         )
 
-    def _okr_check_key_results_editable(self):
+    def _okr_ensure_key_results_editable(self):
         """Key results are part of the objective's content: fixed once the
         objective has left the draft, except for managers and OKR admins."""
         if self.env.su:
@@ -882,9 +882,9 @@ class OkrObjective(models.Model):
         state, and clean up what a closed objective no longer needs."""
         if new_state != self.state:
             if new_state == "active":
-                self._okr_check_activation()
+                self._okr_ensure_activation()
             elif new_state == "graded":
-                self._okr_check_gradable()
+                self._okr_ensure_gradable()
         result = super()._approval_apply(
             new_state, decision, transition, request=request, comment=comment
         )
@@ -917,7 +917,7 @@ class OkrObjective(models.Model):
             )
         return True
 
-    def _okr_check_activation(self):
+    def _okr_ensure_activation(self):
         for objective in self:
             if not objective.key_result_ids:
                 raise UserError(
@@ -935,7 +935,7 @@ class OkrObjective(models.Model):
                     )
                 )
 
-    def _okr_check_gradable(self):
+    def _okr_ensure_gradable(self):
         for objective in self:
             if objective.cycle_id.state not in ("grading", "closed"):
                 raise UserError(

@@ -45,12 +45,12 @@ class OkrObjective(models.Model):
                 )
         return super().action_approval_request(to_state=to_state, comment=comment)
 
-    def _okr_check_key_results_editable(self):
-        result = super()._okr_check_key_results_editable()
-        self._learning_check_not_pending()
+    def _okr_ensure_key_results_editable(self):
+        result = super()._okr_ensure_key_results_editable()
+        self._learning_ensure_not_pending()
         return result
 
-    def _learning_check_not_pending(self):
+    def _learning_ensure_not_pending(self):
         """A learning goal and its key results are what the manager
         approves: they stay as they are while the plan waits for that
         approval."""
@@ -81,7 +81,7 @@ class OkrObjective(models.Model):
 
     def write(self, vals):
         if self._okr_locked_fields.intersection(vals):
-            self._learning_check_not_pending()
+            self._learning_ensure_not_pending()
         if "learning_plan_id" in vals and not self.env.su:
             # Set once, by the plan that creates the goal.
             linked = self.filtered("learning_plan_id")

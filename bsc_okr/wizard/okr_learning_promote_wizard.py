@@ -128,14 +128,14 @@ class OkrLearningPromoteWizard(models.TransientModel):
     # ------------------------------------------------------------------
     # Validation (before anything is written)
     # ------------------------------------------------------------------
-    def _check_input(self):
+    def _validate_input(self):
         """Every refusal, with its reason, before the first record exists."""
         self.ensure_one()
-        self.plan_id._learning_check_can_promote()
-        self._check_scorecard()
-        self._check_objectives()
+        self.plan_id._learning_ensure_can_promote()
+        self._validate_scorecard()
+        self._validate_objectives()
         if self.initiative_mode == "link":
-            self._check_linked_initiative()
+            self._validate_linked_initiative()
         elif not (self.initiative_name or "").strip():
             raise UserError(self.env._("Name the new initiative."))
         if self.date_start and self.date_end and self.date_start > self.date_end:
@@ -143,7 +143,7 @@ class OkrLearningPromoteWizard(models.TransientModel):
         if self.budget < 0:
             raise UserError(self.env._("The budget cannot be negative."))
 
-    def _check_scorecard(self):
+    def _validate_scorecard(self):
         plan, scorecard = self.plan_id, self.scorecard_id
         scorecard.check_access("read")
         if scorecard.company_id != plan.company_id:
@@ -164,7 +164,7 @@ class OkrLearningPromoteWizard(models.TransientModel):
                 )
             )
 
-    def _check_objectives(self):
+    def _validate_objectives(self):
         scorecard = self.scorecard_id
         strangers = self.objective_ids.filtered(lambda o: o.scorecard_id != scorecard)
         if strangers:
@@ -205,7 +205,7 @@ class OkrLearningPromoteWizard(models.TransientModel):
                 )
             )
 
-    def _check_linked_initiative(self):
+    def _validate_linked_initiative(self):
         initiative, scorecard = self.initiative_id, self.scorecard_id
         if not initiative:
             raise UserError(self.env._("Choose the initiative to link."))
@@ -239,11 +239,11 @@ class OkrLearningPromoteWizard(models.TransientModel):
     def action_promote(self):
         """Validate, then create or link the BSC records; open the initiative."""
         self.ensure_one()
-        self._check_input()
+        self._validate_input()
         plan = self.plan_id
         # Two promoters at once: the second waits for nothing and is told.
         plan._learning_lock()
-        plan._learning_check_can_promote()
+        plan._learning_ensure_can_promote()
         initiative = self._promote()
         return {
             "type": "ir.actions.act_window",
@@ -255,7 +255,7 @@ class OkrLearningPromoteWizard(models.TransientModel):
     def _promote(self):
         """Write everything; any error rolls the whole promotion back."""
         plan = self.plan_id
-        # sudo: _check_input verified that the user is a Strategy Officer or
+        # sudo: _validate_input verified that the user is a Strategy Officer or
         # an executive and may read the chosen scorecard, objectives and
         # initiative; executives decide on the action plan but have no write
         # access to BSC records of their own.
