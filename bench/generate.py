@@ -590,7 +590,8 @@ class Generator:
             "okr_objective",
             [
                 "id", "sequence", "cycle_id", "company_id", "owner_id",
-                "owner_user_id", "department_id", "parent_id", "bsc_objective_id",
+                "owner_user_id", "department_id", "public_parent_id",
+                "bsc_objective_id",
                 "name", "level", "okr_type", "visibility", "grade_band",
                 "grade_callout", "state", "confidence", "is_graded", "is_learning",
                 "progress", "grade", "create_uid", "write_uid", "create_date",

@@ -91,7 +91,7 @@ KEY_FIGURES = {
 #: Tables renamed since the release (old name -> new name).
 RENAMED_TABLES = {}
 #: Columns renamed since the release: (table, old column) -> new column.
-RENAMED_COLUMNS = {}
+RENAMED_COLUMNS = {("okr_objective", "parent_id"): "public_parent_id"}
 
 #: Floats are compared at this many decimals (they went through SQL twice).
 DIGITS = 6

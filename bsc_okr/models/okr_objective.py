@@ -100,7 +100,7 @@ class OkrObjective(models.Model):
         "visibility",
         "member_ids",
         "parent_ids",
-        "parent_id",
+        "public_parent_id",
         "depends_on_ids",
         "bsc_objective_id",
         "is_learning",
@@ -215,17 +215,17 @@ class OkrObjective(models.Model):
         "Several are allowed; the first is the primary parent unless you "
         "choose another.",
     )
-    parent_id = fields.Many2one(
+    public_parent_id = fields.Many2one(
         "okr.objective.public",
         string="Primary Parent",
-        compute="_compute_parent_id",
+        compute="_compute_public_parent_id",
         store=True,
         readonly=False,
         index=True,
         domain="[('id', 'in', parent_ids)]",
         help="Where this objective hangs in the alignment tree.",
     )
-    child_ids = fields.Many2many(
+    public_child_ids = fields.Many2many(
         "okr.objective.public",
         "okr_objective_parent_rel",
         "parent_id",
@@ -389,10 +389,10 @@ class OkrObjective(models.Model):
             )
 
     @api.depends("parent_ids")
-    def _compute_parent_id(self):
+    def _compute_public_parent_id(self):
         for objective in self:
-            if objective.parent_id not in objective.parent_ids:
-                objective.parent_id = objective.parent_ids[:1]
+            if objective.public_parent_id not in objective.parent_ids:
+                objective.public_parent_id = objective.parent_ids[:1]
 
     @api.depends("key_result_ids")
     def _compute_key_result_count(self):
@@ -659,11 +659,11 @@ class OkrObjective(models.Model):
         if self.level in ("team", "individual"):
             self.level = self._okr_personal_level(self.department_id)
 
-    @api.onchange("parent_id")
-    def _onchange_parent_id_bsc(self):
+    @api.onchange("public_parent_id")
+    def _onchange_public_parent_id_bsc(self):
         """An objective usually serves the strategy its parent serves."""
-        if self.parent_id.bsc_objective_id and not self.bsc_objective_id:
-            self.bsc_objective_id = self.parent_id.bsc_objective_id
+        if self.public_parent_id.bsc_objective_id and not self.bsc_objective_id:
+            self.bsc_objective_id = self.public_parent_id.bsc_objective_id
 
     @api.constrains("owner_id", "member_ids", "company_id")
     def _check_people_company(self):
@@ -727,8 +727,8 @@ class OkrObjective(models.Model):
     @api.model
     def _okr_sync_primary_parent(self, vals):
         """A primary parent set alone is also added to the parents."""
-        if vals.get("parent_id") and "parent_ids" not in vals:
-            vals["parent_ids"] = [Command.link(vals["parent_id"])]
+        if vals.get("public_parent_id") and "parent_ids" not in vals:
+            vals["parent_ids"] = [Command.link(vals["public_parent_id"])]
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -1096,16 +1096,21 @@ class OkrObjective(models.Model):
     def init(self):
         """Keep the alignment links consistent when an objective is deleted.
 
-        ``parent_id`` points at the public projection, a view, so the ORM
+        ``public_parent_id`` points at the public projection, a view, so the ORM
         cannot declare the foreign key; it is declared here on the table.
         """
         if not sql.get_foreign_keys(
-            self.env.cr, "okr_objective", "parent_id", "okr_objective", "id", "set null"
+            self.env.cr,
+            "okr_objective",
+            "public_parent_id",
+            "okr_objective",
+            "id",
+            "set null",
         ):
             sql.add_foreign_key(
                 self.env.cr,
                 "okr_objective",
-                "parent_id",
+                "public_parent_id",
                 "okr_objective",
                 "id",
                 "set null",

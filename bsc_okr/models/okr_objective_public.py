@@ -39,7 +39,7 @@ class OkrObjectivePublic(models.Model):
             "visibility",
             "state",
             "progress",
-            "parent_id",
+            "public_parent_id",
             "is_learning",
             "bsc_objective_id",
             "member_ids",
@@ -137,7 +137,11 @@ class OkrObjectivePublic(models.Model):
     @api.model
     def _okr_view_extra_columns(self):
         """Columns of the view not copied from okr_objective: name -> SQL."""
-        return {"owner_name": SQL("emp.name")}
+        return {
+            "owner_name": SQL("emp.name"),
+            # okr.objective names it for what it holds, a public objective.
+            "parent_id": SQL("obj.public_parent_id"),
+        }
 
     def init(self):
         """(Re)create the view from the stored fields of this model."""

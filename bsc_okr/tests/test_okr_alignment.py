@@ -82,14 +82,14 @@ class TestOkrAlignment(OkrCase):
     def test_several_parents_and_primary(self):
         objective = self.obj_employee
         objective.parent_ids = [Command.link(self.obj_peer.id)]
-        self.assertEqual(objective.parent_id.id, self.obj_production.id)
+        self.assertEqual(objective.public_parent_id.id, self.obj_production.id)
         self.assertEqual(
             set(objective.parent_ids.ids), {self.obj_production.id, self.obj_peer.id}
         )
-        objective.parent_id = self.obj_peer.id
-        self.assertEqual(objective.parent_id.id, self.obj_peer.id)
+        objective.public_parent_id = self.obj_peer.id
+        self.assertEqual(objective.public_parent_id.id, self.obj_peer.id)
         objective.parent_ids = [Command.unlink(self.obj_peer.id)]
-        self.assertEqual(objective.parent_id.id, self.obj_production.id)
+        self.assertEqual(objective.public_parent_id.id, self.obj_production.id)
         self.assertIn(objective.id, self._public(self.obj_production).child_ids.ids)
 
     def test_deleting_a_parent_unlinks_its_children(self):
@@ -97,14 +97,16 @@ class TestOkrAlignment(OkrCase):
         child = self._make_objective(
             self.emp_employee, "Draft child", parent_ids=[Command.link(parent.id)]
         )
-        self.assertEqual(child.parent_id.id, parent.id)
+        self.assertEqual(child.public_parent_id.id, parent.id)
         parent.with_user(self.user_employee).unlink()
-        self.assertFalse(child.parent_id)
+        self.assertFalse(child.public_parent_id)
         self.assertFalse(child.parent_ids)
 
     def test_primary_parent_alone_joins_the_parents(self):
         draft = self._make_objective(
-            self.emp_employee, "Set by its primary parent", parent_id=self.obj_peer.id
+            self.emp_employee,
+            "Set by its primary parent",
+            public_parent_id=self.obj_peer.id,
         )
         self.assertEqual(draft.parent_ids.ids, [self.obj_peer.id])
 
