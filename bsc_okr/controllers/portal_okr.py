@@ -845,7 +845,7 @@ class OkrPortal(OkrPortalForm):
         children = {}
         roots = []
         for objective in public:
-            parent = objective.public_parent_id.id
+            parent = objective.parent_id.id
             if parent and parent in ids:
                 children.setdefault(parent, []).append(objective)
             else:
