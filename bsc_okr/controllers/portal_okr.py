@@ -92,13 +92,9 @@ class OkrPortal(OkrPortalForm):
 
     def _okr_contributions(self):
         """Running key results of others' objectives the user contributes to."""
-        return request.env["okr.key.result"].search(
-            [
-                ("contributor_ids", "in", self._okr_my_employee_ids()),
-                ("owner_user_id", "!=", request.env.uid),
-                ("objective_state", "=", "active"),
-                ("cycle_id.state", "in", ("running", "grading")),
-            ]
+        key_results = request.env["okr.key.result"]
+        return key_results.search(
+            key_results._okr_contribution_domain(self._okr_my_employee_ids())
         )
 
     def _okr_my_domain(self):
@@ -833,13 +829,9 @@ class OkrPortal(OkrPortalForm):
             selected = cycles.filtered(lambda c: c.id == int(cycle or 0)) or current
         except ValueError:
             selected = current
-        public = env["okr.objective.public"].search(
-            [
-                ("cycle_id", "=", selected.id),
-                ("visibility", "=", "public"),
-                ("state", "in", ("approved", "active", "graded")),
-            ],
-            order="level, name",
+        public_model = env["okr.objective.public"]
+        public = public_model.search(
+            public_model._okr_company_page_domain(selected), order="level, name"
         )
         ids = set(public.ids)
         children = {}

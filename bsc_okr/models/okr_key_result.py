@@ -716,6 +716,18 @@ class OkrKeyResult(models.Model):
         return today - datetime.timedelta(days=today.weekday())
 
     @api.model
+    def _okr_contribution_domain(self, employee_ids):
+        """Key results of others' objectives that ``employee_ids`` contribute
+        to and may still check in on: the objective is active, its cycle
+        running or grading."""
+        return [
+            ("contributor_ids", "in", employee_ids),
+            ("owner_user_id", "!=", self.env.uid),
+            ("objective_state", "=", "active"),
+            ("cycle_id.state", "in", ("running", "grading")),
+        ]
+
+    @api.model
     def _okr_checkin_due_domain(self, today):
         """Key results that wait for this week's check-in on ``today``: of an
         active objective in a running cycle, not checked in since Monday.

@@ -135,6 +135,16 @@ class OkrObjectivePublic(models.Model):
         }
 
     @api.model
+    def _okr_company_page_domain(self, cycle):
+        """What the company's OKR page shows of ``cycle``: the public
+        objectives once approved (drafts and cancelled ones are not news)."""
+        return [
+            ("cycle_id", "=", cycle.id),
+            ("visibility", "=", "public"),
+            ("state", "in", ("approved", "active", "graded")),
+        ]
+
+    @api.model
     def _okr_view_extra_columns(self):
         """Columns of the view not copied from okr_objective: name -> SQL."""
         return {

@@ -165,6 +165,25 @@ class TestRulesInModels(LearningCase):
         draft.with_user(self.user_employee).write({"name": "Label every bin"})
         self.assertEqual(draft.name, "Label every bin")
 
+    def test_company_page_domain(self):
+        """Public objectives once approved; drafts and private ones are not
+        shown, whoever reads."""
+        draft = self._make_objective(self.emp_employee, "Draft: label the bins")
+        Public = self.env["okr.objective.public"].with_user(self.user_peer)
+        shown = Public.search(Public._okr_company_page_domain(self.cycle))
+        self.assertIn(self.obj_employee.id, shown.ids)
+        self.assertNotIn(self.obj_private.id, shown.ids)
+        self.assertNotIn(draft.id, shown.ids)
+
+    def test_contribution_domain(self):
+        """Others' active key results the employee contributes to."""
+        self.kr_peer.contributor_ids = [Command.link(self.emp_employee.id)]
+        KeyResult = self.env["okr.key.result"].with_user(self.user_employee)
+        domain = KeyResult._okr_contribution_domain(self.emp_employee.ids)
+        self.assertEqual(KeyResult.search(domain), self.kr_peer)
+        self.obj_peer.state = "cancelled"
+        self.assertFalse(KeyResult.search(domain))
+
     def test_can_add_finding(self):
         plan = self.make_plan()
         self.assertTrue(plan.with_user(self.user_employee)._learning_can_add_finding())
