@@ -181,8 +181,13 @@ class TestRulesInModels(LearningCase):
         KeyResult = self.env["okr.key.result"].with_user(self.user_employee)
         domain = KeyResult._okr_contribution_domain(self.emp_employee.ids)
         self.assertEqual(KeyResult.search(domain), self.kr_peer)
-        self.obj_peer.state = "cancelled"
-        self.assertFalse(KeyResult.search(domain))
+        # Their own key results are not contributions, even when listed.
+        self.kr_employee.contributor_ids = [Command.link(self.emp_employee.id)]
+        self.assertEqual(KeyResult.search(domain), self.kr_peer)
+        # Nor are key results of objectives that are not active.
+        draft = self._make_objective(self.emp_peer, "Draft: count the moulds")
+        draft.key_result_ids.contributor_ids = [Command.link(self.emp_employee.id)]
+        self.assertEqual(KeyResult.search(domain), self.kr_peer)
 
     def test_can_add_finding(self):
         plan = self.make_plan()
