@@ -37,13 +37,9 @@ class LearningPortal(OkrPortal):
     # /my/learning-plans
     # ------------------------------------------------------------------
     def _okr_plan_domain(self):
-        user = request.env.user
-        mine = self._okr_my_employee_ids()
-        return [
-            "|",
-            ("owner_user_id", "=", user.id),
-            ("participant_ids", "in", mine),
-        ]
+        return request.env["okr.learning.plan"]._learning_mine_domain(
+            self._okr_my_employee_ids()
+        )
 
     @route(
         ["/my/learning-plans", "/my/learning-plans/page/<int:page>"],
@@ -91,7 +87,7 @@ class LearningPortal(OkrPortal):
         return {
             "plan_types": env["okr.learning.plan.type"].search([]),
             "campaigns": env["okr.learning.campaign"].search(
-                [("state", "=", "running")]
+                env["okr.learning.campaign"]._learning_open_campaigns_domain()
             ),
             "month_cycles": env["okr.cycle"]._okr_open_cycles(learning=True),
         }

@@ -16,6 +16,7 @@ from odoo.osv import expression
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.base import clean_text
+from ..models.okr_objective import OKR_TYPES
 from .portal_form import ITEMS_PER_PAGE, TEXT_MAX, TITLE_MAX, OkrPortalForm
 
 #: Where a decision leads: the approver may lose access to what they decided.
@@ -49,7 +50,9 @@ class OkrPortal(OkrPortalForm):
                 ]
             ),
             "okr_learning_plan_count": env["okr.learning.plan"].search_count(
-                [("owner_user_id", "=", uid)]
+                env["okr.learning.plan"]._learning_mine_domain(
+                    self._okr_my_employee_ids()
+                )
             ),
             "okr_approval_count": env["okr.objective"].search_count(
                 [("approval_can_approve", "=", True)]
@@ -267,7 +270,7 @@ class OkrPortal(OkrPortalForm):
             post, "description", env._("Description"), max_length=TEXT_MAX
         )
         okr_type = post.get("okr_type") or "aspirational"
-        if okr_type not in ("committed", "aspirational"):
+        if okr_type not in dict(OKR_TYPES):
             errors["okr_type"] = env._("Choose committed or aspirational.")
         errors = {k: v for k, v in errors.items() if v}
         vals = {"name": name, "description": description or False, "okr_type": okr_type}

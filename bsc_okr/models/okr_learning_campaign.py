@@ -63,7 +63,8 @@ class OkrLearningCampaign(models.Model):
         default="draft",
         tracking=True,
         copy=False,
-        help="Learning plans can be proposed while the campaign is not closed.",
+        help="New learning plans are proposed to a running campaign; a closed "
+        "campaign refuses them.",
     )
     sponsor_id = fields.Many2one(
         "hr.employee",
@@ -171,6 +172,13 @@ class OkrLearningCampaign(models.Model):
             self.env["okr.learning.plan"]._learning_ensure_executive(
                 campaign.sponsor_id, campaign.display_name
             )
+
+    @api.model
+    def _learning_open_campaigns_domain(self):
+        """The campaigns a new learning plan may answer, in the back end and
+        the portal alike: running ones (a draft campaign is not announced
+        yet; a closed one refuses plans, see okr.learning.plan)."""
+        return [("state", "=", "running")]
 
     def action_start(self):
         """Open the campaign: learning plans are proposed."""

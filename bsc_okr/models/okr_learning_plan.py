@@ -103,7 +103,9 @@ class OkrLearningPlan(models.Model):
         tracking=True,
         check_company=True,
         ondelete="restrict",
-        domain="[('state', '!=', 'closed')]",
+        domain=lambda self: self.env[
+            "okr.learning.campaign"
+        ]._learning_open_campaigns_domain(),
         help="The leader's call this plan answers.",
     )
     plan_type_id = fields.Many2one(
@@ -797,6 +799,17 @@ class OkrLearningPlan(models.Model):
     # ------------------------------------------------------------------
     # Business checks (shared with decisions, votes and the wizard)
     # ------------------------------------------------------------------
+    @api.model
+    def _learning_mine_domain(self, employee_ids):
+        """The plans that are the user's: owned, or joined as a participant
+        (``employee_ids``, the user's employees). The portal lists and
+        counts these."""
+        return [
+            "|",
+            ("owner_user_id", "=", self.env.uid),
+            ("participant_ids", "in", employee_ids),
+        ]
+
     def _learning_can_add_finding(self):
         """Whether the current user may add a finding to this plan now: its
         owner or a participant, while the plan is in a FINDING_STATES stage."""

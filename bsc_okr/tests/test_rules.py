@@ -189,6 +189,44 @@ class TestRulesInModels(LearningCase):
         draft.key_result_ids.contributor_ids = [Command.link(self.emp_employee.id)]
         self.assertEqual(KeyResult.search(domain), self.kr_peer)
 
+    def test_open_campaigns(self):
+        """The stricter rule: the portal offered running campaigns, the back
+        end every campaign not closed. Both offer running ones now."""
+        Campaign = self.env["okr.learning.campaign"]
+        announced = Campaign.create(
+            {
+                "name": "Not announced yet",
+                "company_id": self.company.id,
+                "date_start": "2026-05-01",
+                "date_end": "2026-07-31",
+                "sponsor_id": self.emp_ceo.id,
+            }
+        )
+        self.assertEqual(announced.state, "draft")
+        field = self.env["okr.learning.plan"]._fields["campaign_id"]
+        offered = Campaign.with_user(self.user_employee).search(
+            field.get_domain_list(self.env["okr.learning.plan"])
+        )
+        self.assertIn(self.campaign, offered)
+        self.assertNotIn(announced, offered)
+        self.assertEqual(
+            offered,
+            Campaign.with_user(self.user_employee).search(
+                Campaign._learning_open_campaigns_domain()
+            ),
+        )
+
+    def test_my_plans_are_owned_or_joined(self):
+        """The portal's counter and list read one domain: a participant's
+        plans count on /my as they are listed."""
+        plan = self.make_plan()
+        Plan = self.env["okr.learning.plan"].with_user(self.user_peer)
+        domain = Plan._learning_mine_domain(self.emp_peer.ids)
+        self.assertNotIn(plan, Plan.search(domain))
+        plan.participant_ids = [Command.link(self.emp_peer.id)]
+        self.assertIn(plan, Plan.search(domain))
+        self.assertEqual(Plan.search_count(domain), len(Plan.search(domain)))
+
     def test_can_add_finding(self):
         plan = self.make_plan()
         self.assertTrue(plan.with_user(self.user_employee)._learning_can_add_finding())
