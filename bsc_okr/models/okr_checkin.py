@@ -107,8 +107,7 @@ class OkrCheckin(models.Model):
     rollup_pending = fields.Boolean(
         readonly=True,
         copy=False,
-        help="Technical: posted in deferred mode, its key result is not "
-        "rolled up yet.",
+        help="Technical: posted in deferred mode, its key result is not rolled up yet.",
     )
 
     _sql_constraints = [
@@ -338,9 +337,7 @@ class OkrCheckin(models.Model):
     def _okr_rollup_deferred_mode(self):
         """Whether the deferred roll-up is on (the system parameter)."""
         # sudo: a system parameter, read only to choose the mode
-        return bool(
-            self.env["ir.config_parameter"].sudo().get_param(DEFERRED_PARAM)
-        )
+        return bool(self.env["ir.config_parameter"].sudo().get_param(DEFERRED_PARAM))
 
     @api.model
     def _okr_trigger_rollup(self):

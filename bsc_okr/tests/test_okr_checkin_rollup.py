@@ -74,15 +74,11 @@ class TestOkrCheckinRollup(OkrCase):
         self.assertEqual(_cron_triggers(self.env), triggers + 1)
         done = self.env["okr.checkin"]._okr_rollup_pending()
         self.assertEqual(done, 1)
-        self.assertEqual(
-            self._stored(self.kr_employee), (30, 6, IN_Q1, 0.3, 0.3)
-        )
+        self.assertEqual(self._stored(self.kr_employee), (30, 6, IN_Q1, 0.3, 0.3))
         self.assertEqual(_pending_count(self.env, self.kr_employee), 0)
         # nothing left: a rerun changes nothing
         self.assertEqual(self.env["okr.checkin"]._okr_rollup_pending(), 0)
-        self.assertEqual(
-            self._stored(self.kr_employee), (30, 6, IN_Q1, 0.3, 0.3)
-        )
+        self.assertEqual(self._stored(self.kr_employee), (30, 6, IN_Q1, 0.3, 0.3))
 
     def test_push_checkins_deferred(self):
         ids = (
@@ -126,9 +122,7 @@ class TestOkrCheckinRollup(OkrCase):
     def test_back_office_check_in_stays_synchronous(self):
         self._checkin(self.kr_employee, 30, confidence=6, user=self.user_employee)
         self.assertEqual(_pending_count(self.env, self.kr_employee), 0)
-        self.assertEqual(
-            self._stored(self.kr_employee), (30, 6, IN_Q1, 0.3, 0.3)
-        )
+        self.assertEqual(self._stored(self.kr_employee), (30, 6, IN_Q1, 0.3, 0.3))
 
     def test_cron_reports_progress(self):
         self.kr_employee.with_user(self.user_employee).push_checkin(30)
@@ -281,10 +275,12 @@ class TestOkrCheckinRollupConcurrency(TwoCursorCase):
             )
 
     def rollup(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            while env["okr.checkin"]._okr_rollup_pending(limit=1):
-                cr.commit()
+        # one batch of one per transaction, as the cron runner commits
+        done = True
+        while done:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                done = env["okr.checkin"]._okr_rollup_pending(limit=1)
 
     def test_two_check_ins_at_once_both_commit(self):
         # Both transactions start before either commits: in the synchronous
@@ -342,7 +338,9 @@ class TestOkrCheckinRollupConcurrency(TwoCursorCase):
             return original(records)
 
         env_two = self.env_as(self.cr_two, SUPERUSER_ID)
-        with patch.object(KeyResult, "_okr_latest_checkin_values", dies_on_second_batch):
+        with patch.object(
+            KeyResult, "_okr_latest_checkin_values", dies_on_second_batch
+        ):
             self.assertEqual(env_two["okr.checkin"]._okr_rollup_pending(limit=1), 1)
             self.cr_two.commit()
             with self.assertRaises(RuntimeError):
@@ -355,9 +353,7 @@ class TestOkrCheckinRollupConcurrency(TwoCursorCase):
             self.assertEqual(_pending_count(env, kr), 1, "the killed batch waits")
         self.rollup()
         after_rerun = self.figures()
-        self.assertEqual(
-            after_rerun[0], [(35, 7, 0.35), (20, 7, 0.2)]
-        )
+        self.assertEqual(after_rerun[0], [(35, 7, 0.35), (20, 7, 0.2)])
         self.assertAlmostEqual(after_rerun[1], (0.35 + 0.2) / 2)
         # a clean run over everything again yields the same figures
         with self.registry.cursor() as cr:
@@ -379,8 +375,11 @@ class TestOkrCheckinRollupConcurrency(TwoCursorCase):
             self.objective_id
         )._approval_force_state("cancelled")
         self.cr_one.commit()
-        with mute_logger("odoo.sql_db"), self.assertRaisesRegex(
-            UserError, "Shared by the team is cancelled: no more check-ins"
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaisesRegex(
+                UserError, "Shared by the team is cancelled: no more check-ins"
+            ),
         ):
             self.kr_as(self.cr_two, self.peer_uid).push_checkin(50)
         self.cr_two.rollback()
@@ -393,4 +392,3 @@ class TestOkrCheckinRollupConcurrency(TwoCursorCase):
             )
             self.assertEqual(cr.fetchone()[0], 0)
         self.assertEqual(self.figures()[0][0][0], 0)
-
