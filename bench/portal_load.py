@@ -362,7 +362,23 @@ def verify_team_kr(dbname, kr_id):
     import psycopg2
 
     conn = psycopg2.connect(dbname=dbname, host="127.0.0.1")
+    conn.autocommit = True  # each poll below sees the roll-up's commits
     cur = conn.cursor()
+    # With the deferred roll-up on, wait (at most 60 s) for the roll-up job:
+    # the lag from here to no pending check-in on the KR is recorded.
+    waited = time.perf_counter()
+    pending = 0
+    while time.perf_counter() - waited < 60:
+        cur.execute(
+            "SELECT count(*) FROM okr_checkin "
+            "WHERE key_result_id = %s AND rollup_pending",
+            [kr_id],
+        )
+        pending = cur.fetchone()[0]
+        if not pending:
+            break
+        time.sleep(0.1)
+    rollup_lag = time.perf_counter() - waited
     cur.execute("SELECT count(*) FROM okr_checkin WHERE key_result_id = %s", [kr_id])
     recorded = cur.fetchone()[0]
     cur.execute(
@@ -379,4 +395,6 @@ def verify_team_kr(dbname, kr_id):
         "latest_value": latest[0] if latest else None,
         "current_value": current,
         "current_is_latest": bool(latest) and latest[0] == current,
+        "still_pending": pending,
+        "rollup_lag_seconds": rollup_lag,
     }

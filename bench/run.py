@@ -135,8 +135,9 @@ def generate_only(dbname, scale_name):
 
 
 @contextlib.contextmanager
-def odoo_server(dbname, workers=2):
-    """Odoo serving ``dbname`` on 127.0.0.1:8073 with ``workers`` workers."""
+def odoo_server(dbname, workers=2, cron_threads=0):
+    """Odoo serving ``dbname`` on 127.0.0.1:8073 with ``workers`` workers
+    (and ``cron_threads`` cron workers: the deferred roll-up needs one)."""
     log = open(f"/tmp/bench_server_{dbname}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         benchlib.odoo_cmd(
@@ -152,7 +153,7 @@ def odoo_server(dbname, workers=2):
             "--gevent-port",
             str(benchlib.BENCH_PORT + 10),
             "--max-cron-threads",
-            "0",
+            str(cron_threads),
             "--limit-time-real",
             "1200",
             "--limit-time-cpu",
@@ -201,12 +202,18 @@ def odoo_server(dbname, workers=2):
         log.close()
 
 
-def run_measures(dbname, scale_name, runs, only):
+def run_measures(dbname, scale_name, runs, only, deferred=False):
     import measures
     import portal_load
 
     scale = benchlib.SCALES[scale_name]
-    results = {}
+    results = {"deferred_rollup": deferred}
+    with benchlib.odoo_env(dbname) as env:
+        # the system parameter of okr.checkin's deferred roll-up
+        env["ir.config_parameter"].set_param(
+            "bsc_okr.checkin_deferred_rollup", "1" if deferred else False
+        )
+        env.cr.commit()
     if "1" in only or "4" in only or "7" in only:
         with benchlib.odoo_env(dbname) as env:
             if "1" in only:
@@ -222,7 +229,10 @@ def run_measures(dbname, scale_name, runs, only):
         say("measure 2: Excel export (fresh process per run)")
         results["export"] = measures.export_in_process(dbname, runs, say)
     if {"2", "3", "5"} & set(only):
-        with odoo_server(dbname) as (base_url, log_path):
+        with odoo_server(dbname, cron_threads=1 if deferred else 0) as (
+            base_url,
+            log_path,
+        ):
             if "2" in only:
                 say("measure 2: peer /web/export/xlsx vs our report over HTTP")
                 results["export"]["http"] = portal_load.export_over_http(
@@ -249,6 +259,11 @@ def main(argv=None):
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument(
+        "--deferred-rollup",
+        action="store_true",
+        help="turn okr.checkin's deferred roll-up on (and run one cron worker)",
+    )
     opts = parser.parse_args(argv)
     dbname = opts.db or f"bench_{opts.scale}"
     if opts.generate_only:
@@ -259,7 +274,9 @@ def main(argv=None):
     only = opts.only.split(",")
     build_seconds = build(dbname, opts.scale, opts.reuse)
     try:
-        results = run_measures(dbname, opts.scale, opts.runs, only)
+        results = run_measures(
+            dbname, opts.scale, opts.runs, only, deferred=opts.deferred_rollup
+        )
     finally:
         if not opts.keep_db:
             say(f"dropping {dbname}")

@@ -2,6 +2,8 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 from ..engine import EngineError, grading
 
@@ -17,6 +19,13 @@ PUSH_MAX = 10000
 PUSH_KEYS = ("key_result_id", "value", "confidence", "date", "comment")
 #: The optional keys of an item, left out when None (as push_checkin does).
 PUSH_OPTIONAL = ("confidence", "date", "comment")
+#: The system parameter that turns the deferred roll-up on ("1"): the portal
+#: and the RPC check-ins then only insert their row, and the roll-up job
+#: moves the key results (see ``_okr_rollup_pending``).
+DEFERRED_PARAM = "bsc_okr.checkin_deferred_rollup"
+#: The check-ins one run of the roll-up job takes at most; the cron runner
+#: commits after each run and calls it again while some are left.
+ROLLUP_BATCH = 2000
 
 
 class OkrCheckin(models.Model):
@@ -95,6 +104,11 @@ class OkrCheckin(models.Model):
     company_id = fields.Many2one(
         related="key_result_id.company_id", store=True, index=True
     )
+    rollup_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Technical: posted in deferred mode, its key result is not rolled up yet.",
+    )
 
     _sql_constraints = [
         (
@@ -103,6 +117,17 @@ class OkrCheckin(models.Model):
             "Confidence is scored from 0 to 10.",
         ),
     ]
+
+    def init(self):
+        # Only the few pending rows are indexed: the roll-up job finds them
+        # without reading the whole table.
+        create_index(
+            self.env.cr,
+            "okr_checkin_rollup_pending_idx",
+            self._table,
+            ["id"],
+            where="rollup_pending",
+        )
 
     @api.model
     def _default_confidence(self):
@@ -272,15 +297,143 @@ class OkrCheckin(models.Model):
             }
             for kr in key_results.sudo()
         }
+        deferred = self._okr_rollup_deferred()
         for vals in vals_list:
             vals.update(related[key_results.browse(vals["key_result_id"]).id])
+            vals["rollup_pending"] = deferred
         checkins = super(OkrCheckin, self.with_context(mail_create_nolog=True)).create(
             vals_list
         )
-        # The user may check in (checked above) but usually may not write the
-        # key result itself: the copy of the latest values runs as superuser.
-        checkins.key_result_id.sudo()._okr_sync_from_checkins()
+        if deferred:
+            # Append-only: nothing another check-in could write is touched
+            # here; the roll-up job moves the key results after the commit.
+            self._okr_trigger_rollup()
+        else:
+            # The user may check in (checked above) but usually may not write
+            # the key result itself: the copy of the latest values runs as
+            # superuser.
+            checkins.key_result_id.sudo()._okr_sync_from_checkins()
         return checkins.with_env(self.env)
+
+    # ------------------------------------------------------------------
+    # Deferred roll-up
+    # ------------------------------------------------------------------
+    @api.model
+    def _okr_rollup_deferred(self):
+        """Whether this create only inserts its check-ins.
+
+        Only the ways many people check in at once ask for it (the portal
+        form, ``push_checkin`` and ``push_checkins``, with the context key
+        ``okr_deferred_rollup``), and only when the system parameter
+        ``DEFERRED_PARAM`` is on. Otherwise (back-end forms, the wizard,
+        imports, the deferred mode off) the key result moves at once.
+        """
+        return bool(
+            self.env.context.get("okr_deferred_rollup")
+            and self._okr_rollup_deferred_mode()
+        )
+
+    @api.model
+    def _okr_rollup_deferred_mode(self):
+        """Whether the deferred roll-up is on (the system parameter)."""
+        # sudo: a system parameter, read only to choose the mode
+        return bool(self.env["ir.config_parameter"].sudo().get_param(DEFERRED_PARAM))
+
+    @api.model
+    def _okr_trigger_rollup(self):
+        """Start the roll-up job right after the commit (a new trigger row,
+        nothing shared is written)."""
+        # sudo: users who check in may not read crons; the trigger only
+        # asks the job to run now
+        self.env.ref("bsc_okr.okr_checkin_cron_rollup").sudo()._trigger()
+
+    @api.model
+    def _cron_rollup_pending(self):
+        """The roll-up job: one batch, then the cron runner commits and calls
+        again while check-ins are left (the progress API of ir.cron)."""
+        done = self._okr_rollup_pending(limit=ROLLUP_BATCH)
+        self.env.cr.execute(
+            SQL("SELECT COUNT(*) FROM okr_checkin WHERE rollup_pending")
+        )
+        remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _okr_rollup_pending(self, limit=ROLLUP_BATCH):
+        """Roll up at most ``limit`` pending check-ins; returns how many.
+
+        The rows are locked with ``SKIP LOCKED``: a second worker takes the
+        next ones, never the same batch. Their key results get the values
+        of their latest check-in (the rule of ``_okr_sync_from_checkins``,
+        recomputed from all check-ins, not added up: a rerun after a crash
+        gives the same figures) in one ``UPDATE ... FROM (VALUES ...)``;
+        the ORM then recomputes what is stored from them (progress of the
+        key results, of their objectives, the scorecards' roll-ups), and the
+        batch's rows stop being pending, all in this transaction.
+        """
+        cr = self.env.cr
+        self.flush_model(["rollup_pending", "key_result_id"])
+        cr.execute(
+            SQL(
+                """
+                SELECT id, key_result_id
+                  FROM okr_checkin
+                 WHERE rollup_pending
+                 ORDER BY id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                limit,
+            )
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return 0
+        KeyResult = self.env["okr.key.result"].sudo()
+        key_results = KeyResult.browse({kr_id for _id, kr_id in rows}).exists()
+        if key_results:
+            latest = key_results._okr_latest_checkin_values()
+            fnames = ["current_value", "confidence", "last_checkin_date"]
+            key_results.flush_recordset(fnames)
+            values = SQL(", ").join(
+                SQL(
+                    "(%s, %s::float8, %s::int4, %s::date)",
+                    kr_id,
+                    vals["current_value"],
+                    # without check-ins, the confidence stays as it is
+                    vals.get("confidence"),
+                    vals["last_checkin_date"] or None,
+                )
+                for kr_id, vals in latest.items()
+            )
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE okr_key_result AS kr
+                       SET current_value = v.value,
+                           confidence = COALESCE(v.confidence, kr.confidence),
+                           last_checkin_date = v.day,
+                           write_date = NOW() AT TIME ZONE 'UTC'
+                      FROM (VALUES %s) AS v(id, value, confidence, day)
+                     WHERE kr.id = v.id
+                    """,
+                    values,
+                )
+            )
+            # The ORM learns what SQL changed: the cache is dropped and the
+            # stored fields that depend on these ones are recomputed.
+            key_results.invalidate_recordset(fnames + ["write_date"])
+            key_results.modified(fnames)
+            key_results.flush_recordset()
+            self.env.flush_all()
+        cr.execute(
+            SQL(
+                "UPDATE okr_checkin SET rollup_pending = FALSE WHERE id IN %s",
+                tuple(checkin_id for checkin_id, _kr in rows),
+            )
+        )
+        self.invalidate_model(["rollup_pending"])
+        return len(rows)
 
     def write(self, vals):
         # Only OKR administrators have write access (ACL); they correct data.
@@ -373,7 +526,11 @@ class OkrCheckin(models.Model):
         # key from the client can never skip them. Only the chatter's work
         # per record (following, auto-subscribing, tracking templates) is
         # skipped.
-        return self.with_context(tracking_disable=True).create(vals_list).ids
+        return (
+            self.with_context(tracking_disable=True, okr_deferred_rollup=True)
+            .create(vals_list)
+            .ids
+        )
 
     @api.model
     def _okr_push_check(self, items):

@@ -757,6 +757,46 @@ class OkrKeyResult(models.Model):
             allowed |= key_result
         return allowed
 
+    def _okr_latest_checkin_values(self):
+        """``{key result id: values}``: what the latest check-in of each key
+        result of ``self`` makes its current value, confidence and last
+        check-in date; a key result without check-ins goes back to its start
+        value. The one rule for "latest": date, then id, descending. Both the
+        synchronous copy and the roll-up job apply these values.
+        """
+        if not self:
+            return {}
+        self.env["okr.checkin"].flush_model(
+            ["key_result_id", "date", "value", "confidence"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (key_result_id)
+                       key_result_id, value, confidence, date
+                  FROM okr_checkin
+                 WHERE key_result_id IN %s
+                 ORDER BY key_result_id, date DESC, id DESC
+                """,
+                tuple(self.ids),
+            )
+        )
+        latest = {
+            kr_id: {
+                "current_value": value,
+                "confidence": confidence,
+                "last_checkin_date": day,
+            }
+            for kr_id, value, confidence, day in self.env.cr.fetchall()
+        }
+        for key_result in self.sudo():
+            if key_result.id not in latest:
+                latest[key_result.id] = {
+                    "current_value": key_result.start_value,
+                    "last_checkin_date": False,
+                }
+        return latest
+
     def _okr_sync_from_checkins(self):
         """Copy the latest check-in of each key result onto it.
 
@@ -764,37 +804,9 @@ class OkrKeyResult(models.Model):
         has checked the user's right to do so. One query finds the latest
         check-in of every key result.
         """
-        if not self:
-            return
-        self.env["okr.checkin"].flush_model(
-            ["key_result_id", "date", "value", "confidence"]
-        )
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT ON (key_result_id) key_result_id, id
-              FROM okr_checkin
-             WHERE key_result_id IN %s
-             ORDER BY key_result_id, date DESC, id DESC
-            """,
-            [tuple(self.ids)],
-        )
-        latest = dict(self.env.cr.fetchall())
-        checkins = self.env["okr.checkin"].sudo().browse(latest.values())
-        by_id = {checkin.id: checkin for checkin in checkins}
+        latest = self._okr_latest_checkin_values()
         for key_result in self.sudo():
-            checkin = by_id.get(latest.get(key_result.id))
-            if checkin:
-                values = {
-                    "current_value": checkin.value,
-                    "confidence": checkin.confidence,
-                    "last_checkin_date": checkin.date,
-                }
-            else:
-                values = {
-                    "current_value": key_result.start_value,
-                    "last_checkin_date": False,
-                }
-            key_result.write(values)
+            key_result.write(latest[key_result.id])
 
     def push_checkin(self, value, confidence=None, comment=None, date=None):
         """Post a check-in on this key result; the RPC entry point.
@@ -813,7 +825,14 @@ class OkrKeyResult(models.Model):
             vals["confidence"] = confidence
         if date:
             vals["date"] = date
-        return self.env["okr.checkin"].create(vals).id
+        # An RPC entry point many clients call at once: deferred roll-up
+        # when the mode is on (see okr.checkin._okr_rollup_deferred).
+        return (
+            self.env["okr.checkin"]
+            .with_context(okr_deferred_rollup=True)
+            .create(vals)
+            .id
+        )
 
     def action_quick_checkin(self):
         """Open the quick check-in on this key result."""
