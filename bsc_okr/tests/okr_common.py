@@ -15,8 +15,9 @@ active. Tests that depend on "today" freeze the date inside the quarter.
 import datetime
 from contextlib import contextmanager
 
-from odoo import Command
+from odoo import Command, fields
 
+from ..engine import periods
 from .common import BscOkrCase
 
 Q1_START = datetime.date(2026, 1, 1)
@@ -87,6 +88,22 @@ class OkrCase(BscOkrCase):
             yield context
         self.assertRegex(str(context.exception), regex)
         self.env.invalidate_all()
+
+    @classmethod
+    def _make_current_quarter(cls):
+        """A running cycle over today's real quarter, for the HTTP tests
+        that cannot freeze the clock (the server runs in another thread)."""
+        start, end = periods.quarter_range(fields.Date.today())
+        cycle = cls.env["okr.cycle"].create(
+            {
+                "name": "Current quarter",
+                "company_id": cls.company.id,
+                "date_start": start,
+                "date_end": end,
+            }
+        )
+        cycle.action_start()
+        return cycle
 
     @classmethod
     def _make_objective(cls, owner, name, cycle=None, krs=None, **vals):

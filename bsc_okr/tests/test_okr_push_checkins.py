@@ -11,12 +11,10 @@ import logging
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..engine import periods
 from ..models.okr_checkin import COMMENT_MAX, PUSH_MAX
 from .okr_common import IN_Q1, OkrCase
 
@@ -348,16 +346,7 @@ class TestOkrPushCheckinsRpc(OkrCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        start, end = periods.quarter_range(fields.Date.today())
-        cls.current = cls.env["okr.cycle"].create(
-            {
-                "name": "Current quarter",
-                "company_id": cls.company.id,
-                "date_start": start,
-                "date_end": end,
-            }
-        )
-        cls.current.action_start()
+        cls.current = cls._make_current_quarter()
         cls.objective = cls._make_objective(
             cls.emp_employee,
             "Ship the app beta",

@@ -4,7 +4,6 @@ from odoo import fields, sql_db
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from ..engine import periods
 from .okr_common import IN_Q1, OkrCase
 
 
@@ -159,16 +158,7 @@ class TestOkrAutomaticSources(OkrCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        start, end = periods.quarter_range(fields.Date.today())
-        cls.current = cls.env["okr.cycle"].create(
-            {
-                "name": "Current quarter",
-                "company_id": cls.company.id,
-                "date_start": start,
-                "date_end": end,
-            }
-        )
-        cls.current.action_start()
+        cls.current = cls._make_current_quarter()
         cls.user_manager.groups_id |= cls.env.ref("base.group_partner_manager")
 
     def _live_objective(self):

@@ -2,11 +2,9 @@ import datetime
 import json
 import xmlrpc.client
 
-from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import Transport
 
-from ..engine import periods
 from .okr_common import OkrCase
 
 
@@ -21,16 +19,7 @@ class TestOkrRpc(OkrCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        start, end = periods.quarter_range(fields.Date.today())
-        cls.current = cls.env["okr.cycle"].create(
-            {
-                "name": "Current quarter",
-                "company_id": cls.company.id,
-                "date_start": start,
-                "date_end": end,
-            }
-        )
-        cls.current.action_start()
+        cls.current = cls._make_current_quarter()
         cls.objective = cls._make_objective(
             cls.emp_employee, "Ship the app beta", cycle=cls.current
         )

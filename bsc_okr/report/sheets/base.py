@@ -131,6 +131,11 @@ class Sheet:
     # ------------------------------------------------------------------
     # Cells
     # ------------------------------------------------------------------
+    def shown_objectives(self):
+        """The snapshot's objectives that the department filter keeps."""
+        shown = self.ctx["shown_objective_ids"]
+        return [o for o in self.ctx["objectives"] if o["id"] in shown]
+
     def labels(self, model, fname):
         """{value: translated label} of a selection field."""
         field = self.env[model]._fields[fname]

@@ -38,9 +38,7 @@ class OkrAlignmentSheet(Sheet):
         integer = styles.get("text", "integer")
         none = {"count": 0, "progress": None, "full_count": 0, "confidence": None}
         row = FIRST_ROW
-        for objective in ctx["objectives"]:
-            if objective["id"] not in ctx["shown_objective_ids"]:
-                continue
+        for objective in self.shown_objectives():
             okr = aggregates.get(objective["id"], none)
             count, progress = okr["count"], okr["progress"]
             full_count, confidence = okr["full_count"], okr["confidence"]

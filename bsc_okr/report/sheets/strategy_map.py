@@ -27,9 +27,8 @@ class StrategyMapSheet(Sheet):
         sheet = self.add_sheet(env._("Strategy map"), columns, freeze_cols=1)
         # Bands top-down (Financial first): read bottom-up, the map's logic.
         by_perspective = defaultdict(list)
-        for objective in ctx["objectives"]:
-            if objective["id"] in ctx["shown_objective_ids"]:
-                by_perspective[objective["perspective_id"]].append(objective)
+        for objective in self.shown_objectives():
+            by_perspective[objective["perspective_id"]].append(objective)
         map_rows = []
         for perspective in ctx["perspectives"]:
             objectives = by_perspective[perspective["id"]]
