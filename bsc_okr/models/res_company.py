@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+#: Odoo refuses requests above 128 MiB (odoo.http.DEFAULT_MAX_CONTENT_LENGTH),
+#: so a larger upload limit would promise what the server never delivers.
+UPLOAD_MAX_MB = 128
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -63,6 +67,15 @@ class ResCompany(models.Model):
                     self.env._(
                         "The largest portal upload must be at least 1 MB; "
                         "%(size)s MB is not a size.",
+                        size=company.okr_upload_max_mb,
+                    )
+                )
+            if company.okr_upload_max_mb > UPLOAD_MAX_MB:
+                raise ValidationError(
+                    self.env._(
+                        "The largest portal upload can be at most %(max)s MB, "
+                        "the largest request the server accepts; not %(size)s MB.",
+                        max=UPLOAD_MAX_MB,
                         size=company.okr_upload_max_mb,
                     )
                 )

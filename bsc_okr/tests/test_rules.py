@@ -250,6 +250,15 @@ class TestUploadLimit(LearningCase):
         self.assertEqual(self.company.okr_upload_max_mb, 10)
         self.assertEqual(self.company._okr_upload_max_bytes(), 10 * 1024 * 1024)
 
+    def test_setting_refuses_more_than_the_server_accepts(self):
+        """Odoo refuses requests over 128 MiB; a limit above that, or one
+        that does not fit the column, gets a message, not a database error."""
+        for size in (129, 10**10):
+            with self.assertRaisesRegex(ValidationError, "at most 128 MB"):
+                self.company.okr_upload_max_mb = size
+        self.company.okr_upload_max_mb = 128
+        self.assertEqual(self.company._okr_upload_max_bytes(), 128 * 1024 * 1024)
+
     def test_a_file_over_the_limit_is_refused(self):
         self.company.okr_upload_max_mb = 1
         plan = self.make_plan()
