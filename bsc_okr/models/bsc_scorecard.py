@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, html_translate
+from odoo.tools import SQL, format_date, html_translate
 
 from ..engine import periods as engine_periods
 from .bsc_period import month_label
@@ -617,6 +617,101 @@ class BscScorecard(models.Model):
         today = fields.Date.context_today(self)
         started = periods.filtered(lambda p: p.date_start <= today)
         return periods[:1], started[-1:] or periods[:1]
+
+    def _export_options(self, data=None):
+        """The validated options of an export of this scorecard (the Excel
+        workbook and its wizard); a translated UserError for bad input.
+
+        Keys of ``data``, all optional: ``period_from_id`` and
+        ``period_to_id`` (see :meth:`_export_period_range`),
+        ``department_ids`` (the objectives, measures and initiatives of these
+        departments and their sub-departments) and ``include_initiatives``
+        (default True). The OKR bridge adds ``include_okr``.
+
+        :return: dict with ``periods`` (the exported ones, in order),
+            ``period_from``, ``period_to``, ``departments``,
+            ``include_initiatives`` and ``include_okr`` (False here).
+        """
+        self.ensure_one()
+        data = data or {}
+        periods, period_from, period_to = self._export_period_range(
+            data.get("period_from_id"), data.get("period_to_id")
+        )
+        department_ids = data.get("department_ids") or []
+        if not isinstance(department_ids, list | tuple) or not all(
+            isinstance(dep, int) and not isinstance(dep, bool) for dep in department_ids
+        ):
+            raise UserError(self.env._("The departments to export are not valid."))
+        return {
+            "periods": periods,
+            "period_from": period_from,
+            "period_to": period_to,
+            "departments": self.env["hr.department"].browse(department_ids).exists(),
+            "include_initiatives": bool(data.get("include_initiatives", True)),
+            "include_okr": False,
+        }
+
+    def _export_period_range(self, period_from_id=None, period_to_id=None):
+        """The periods an export covers: ``period_from_id`` to
+        ``period_to_id`` (ids of this scorecard's periods), by default
+        :meth:`_default_period_range`; a translated UserError when an id is
+        not an id, not a period of this scorecard, or the range is reversed.
+
+        :return: (periods of the range in order, first period, last period)
+        """
+        self.ensure_one()
+        periods = self.env["bsc.period"].search(
+            [("scorecard_id", "=", self.id)], order="date_start, id"
+        )
+        period_from = self._export_period(periods, period_from_id)
+        period_to = self._export_period(periods, period_to_id)
+        default_from, default_to = self._default_period_range(periods)
+        period_from = period_from or default_from
+        period_to = period_to or default_to
+        if period_from.date_start > period_to.date_start:
+            raise UserError(
+                self.env._(
+                    "The period range is reversed: %(start)s comes after %(end)s. "
+                    "Choose a start period before the end period.",
+                    start=period_from.name,
+                    end=period_to.name,
+                )
+            )
+        return (
+            periods.filtered(
+                lambda p: period_from.date_start <= p.date_start <= period_to.date_start
+            ),
+            period_from,
+            period_to,
+        )
+
+    def _export_period(self, periods, period_id):
+        """The period ``period_id`` among ``periods`` (this scorecard's), or
+        an empty recordset when not given; a UserError otherwise."""
+        if not period_id:
+            return self.env["bsc.period"]
+        if not isinstance(period_id, int) or isinstance(period_id, bool):
+            raise UserError(self.env._("The period to export is not valid."))
+        period = self.env["bsc.period"].browse(period_id)
+        if period not in periods:
+            period = period.exists()
+            # Name only a period the user may read; otherwise its id.
+            label = (
+                period.display_name
+                if period and period.has_access("read")
+                else "#%s" % period_id
+            )
+            raise UserError(
+                self.env._(
+                    "The period %(period)s is outside the horizon of %(scorecard)s "
+                    "(%(start)s to %(end)s). Choose a period of this scorecard.",
+                    period=label,
+                    scorecard=self.name,
+                    start=format_date(self.env, self.date_from),
+                    end=format_date(self.env, self.date_to),
+                )
+            )
+        return period
 
     @api.model
     def _snapshot_department_ids(self, departments):
