@@ -833,6 +833,7 @@ class BscScorecard(models.Model):
         if measures:
             snapshot["measures"] = measure_list
             snapshot["measure_scores"] = self._snapshot_measure_scores(periods)
+            snapshot["unit_suffixes"] = env["bsc.measure"]._unit_value_suffixes()
         if initiatives:
             snapshot["initiatives"] = self._snapshot_initiatives(
                 dept_ids, shown, objective_names

@@ -120,7 +120,6 @@ class BscScorecardXlsx(models.AbstractModel):
                     "decimal_places": currency.decimal_places,
                 },
                 "currency_name": currency.name,
-                "unit_suffixes": {"days": env._("days"), "hours": env._("hours")},
                 "user_name": env.user.name,
                 "options": {
                     "include_initiatives": options["include_initiatives"],
