@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, html_translate
 
 from ..engine import periods as engine_periods
+from ..engine import scoring as engine_scoring
 from .bsc_period import month_label
 
 _logger = logging.getLogger(__name__)
@@ -546,7 +547,7 @@ class BscScorecard(models.Model):
             if not node:
                 return empty
             return {
-                "score": node["score"] if node["status"] != "no_data" else None,
+                "score": node["score"],
                 "status": node["status"],
                 "coverage": node["coverage"],
                 "missing": node["missing_count"],
@@ -948,7 +949,7 @@ class BscScorecard(models.Model):
             record_id = (objective or perspective or self).id
             scores[(level, record_id)] = {
                 period_id: {
-                    "score": score,
+                    "score": engine_scoring.reported_score(score, status),
                     "status": status,
                     "coverage": coverage,
                     "missing_count": missing,
@@ -1017,8 +1018,20 @@ class BscScorecard(models.Model):
             # joining the tables of bsc.measure's _order.
             order="__count",
         )
+        reported_score = engine_scoring.reported_score
         return {
-            measure.id: dict(zip(period_ids, zip(*values, strict=True), strict=True))
+            measure.id: {
+                period_id: (
+                    actual,
+                    target,
+                    achievement,
+                    reported_score(score, status),
+                    status,
+                )
+                for period_id, actual, target, achievement, score, status in zip(
+                    period_ids, *values, strict=True
+                )
+            }
             for measure, period_ids, *values in groups
         }
 
@@ -1026,7 +1039,8 @@ class BscScorecard(models.Model):
         """Initiatives serving this map (kept by the department filter), each
         with its milestones and the names of its objectives, owner and
         department."""
-        initiatives = self.env["bsc.initiative"].search_read(
+        Initiative = self.env["bsc.initiative"]
+        initiatives = Initiative.search_read(
             [("scorecard_id", "=", self.id)],
             ["name", "objective_ids", "owner_id", "department_id", "date_start"]
             + ["date_end", "budget", "actual_cost", "state", "progress"],
@@ -1067,7 +1081,10 @@ class BscScorecard(models.Model):
                 ),
             )
         )
+        # budget and actual_cost were just read: no further query.
+        cost_ratios = Initiative.browse([i["id"] for i in initiatives])._cost_ratios()
         for initiative in initiatives:
+            initiative["cost_ratio"] = cost_ratios[initiative["id"]]
             initiative["objectives"] = [
                 names[oid] for oid in initiative["objective_ids"] if oid in names
             ]

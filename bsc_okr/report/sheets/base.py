@@ -22,6 +22,8 @@ FIRST_ROW = HEADER_ROW + 1
 WIDE_SHEET = 200  # total column width (characters) printed on A3
 # Day 0 of Excel's 1900 date system (serial numbers count days from it).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# A measure's figures in a period without a stored score row.
+NO_SCORE = (None, None, None, None, "no_data")
 
 
 def excel_text(value):
@@ -46,6 +48,16 @@ def excel_text(value):
         budget -= size
         kept += 1
     return text[:kept] + ELLIPSIS
+
+
+def node_score(node):
+    """The score of a roll-up node of the snapshot (None: no score)."""
+    return node["score"] if node else None
+
+
+def node_status(node):
+    """The status of a roll-up node of the snapshot (none: no data)."""
+    return node["status"] if node else "no_data"
 
 
 def sheet_name(label):
@@ -145,8 +157,9 @@ class Sheet:
         sheet.write_string(row, col, self.env._("No data"), self.styles.get("no_data"))
 
     def write_score(self, sheet, row, col, node, fmt_name="text"):
-        """A score cell, or "No data" when the score is missing."""
-        if node and node["status"] != "no_data" and node["score"] is not None:
+        """A score cell, or "No data" when there is no score (the snapshot
+        gives None for no data)."""
+        if node_score(node) is not None:
             sheet.write_number(
                 row, col, node["score"], self.styles.get(fmt_name, "score")
             )

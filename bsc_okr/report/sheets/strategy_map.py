@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from .base import FIRST_ROW, HEADER_ROW, Sheet, excel_text
+from .base import FIRST_ROW, HEADER_ROW, Sheet, excel_text, node_score, node_status
 
 MAP_SLOTS = 4  # objectives per row of a strategy-map band
 
@@ -96,18 +96,19 @@ class StrategyMapSheet(Sheet):
                 continue
             objective = chunk[slot]
             node = self.rollup("objective", objective["id"])
-            status = node["status"] if node else "no_data"
+            status = node_status(node)
+            score = node_score(node)
             sheet.write_string(
                 row,
                 col,
                 excel_text(objective["name"]),
                 styles.status(status, valign="vcenter"),
             )
-            if status != "no_data" and node["score"] is not None:
+            if score is not None:
                 sheet.write_number(
                     row,
                     col + 1,
-                    node["score"],
+                    score,
                     styles.status(
                         status, "score_short", align="center", valign="vcenter"
                     ),
