@@ -765,14 +765,20 @@ class BscScorecard(models.Model):
         :param owners: add each objective's owner name (read as the map
             always has: the name of the employee, whoever reads).
         :return: a dict with keys ``periods``, ``perspectives``,
-            ``objectives`` (all readable ones, top-down as on the map),
-            ``shown_objective_ids`` (those the department filter keeps),
-            ``links`` (touching a shown objective, in the map's order, with
-            their evidence), ``scores`` ({(level, record id): {period id:
-            {score, status, coverage, missing_count}}}), ``themes``, and
-            when asked ``measures``, ``measure_scores`` ({measure id:
-            {period id: (actual, target, achievement, score, status)}}) and
-            ``initiatives``.
+            ``objectives`` (all readable ones, top-down as on the map, each
+            with its ``perspective`` name), ``shown_objective_ids`` (those
+            the department filter keeps), ``links`` (touching a shown
+            objective, in the map's order, with their ``cause`` and
+            ``effect`` names and their evidence), ``scores`` ({(level,
+            record id): {period id: {score, status, coverage,
+            missing_count}}}), ``themes``, and when asked ``measures`` (each
+            with its ``objective`` and ``perspective`` names),
+            ``measure_scores`` ({measure id: {period id: (actual, target,
+            achievement, score, status)}}), ``unit_suffixes``
+            (:meth:`bsc.measure._unit_value_suffixes`) and ``initiatives``
+            (each with its ``cost_ratio``, :meth:`bsc.initiative._cost_ratios`).
+            A score is None when there is none to show
+            (:func:`..engine.scoring.reported_score`: no data, no score).
         """
         self.ensure_one()
         env = self.env
@@ -793,6 +799,11 @@ class BscScorecard(models.Model):
             )
         ]
         objectives = self._snapshot_objectives(dept_ids, owners)
+        perspective_names = {p["id"]: p["name"] for p in perspectives}
+        for objective in objectives:
+            objective["perspective"] = perspective_names.get(
+                objective["perspective_id"], ""
+            )
         if themes:
             theme_list = self._snapshot_themes(objectives)
         else:
@@ -812,6 +823,10 @@ class BscScorecard(models.Model):
             (m for m in measure_list if m["objective_id"] in rank),
             key=lambda m: rank[m["objective_id"]],
         )
+        for measure in measure_list:
+            objective = objectives[rank[measure["objective_id"]]]
+            measure["objective"] = objective["name"]
+            measure["perspective"] = objective["perspective"]
         snapshot = {
             "periods": [
                 {
@@ -916,6 +931,8 @@ class BscScorecard(models.Model):
             key=lambda link: (rank[link["cause_id"]], rank[link["effect_id"]]),
         )
         for link in links:
+            link["cause"] = objective_names[link["cause_id"]]
+            link["effect"] = objective_names[link["effect_id"]]
             link["hypothesis"] = link["hypothesis"] or ""
             link["evidence_verdict"] = link["evidence_verdict"] or ""
             link["evidence_text"] = texts[link["id"]]

@@ -126,8 +126,6 @@ class BscScorecardXlsx(models.AbstractModel):
                     "include_okr": options["include_okr"],
                 },
                 "period_to": {"id": period_to.id, "name": period_to.name},
-                "perspective_names": {p["id"]: p["name"] for p in ctx["perspectives"]},
-                "objective_names": {o["id"]: o["name"] for o in ctx["objectives"]},
                 "status_labels": dict(
                     env["bsc.score"]._fields["status"]._description_selection(env)
                 ),

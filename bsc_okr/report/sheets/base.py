@@ -215,17 +215,13 @@ class Sheet:
         ctx = self.ctx
         if "measure_rows" in ctx:
             return ctx["measure_rows"]
-        objectives = {o["id"]: o for o in ctx["objectives"]}
         rows = []
         for measure in ctx["measures"]:
-            objective = objectives[measure["objective_id"]]
             rows.append(
                 {
                     "id": measure["id"],
-                    "perspective": excel_text(
-                        ctx["perspective_names"].get(objective["perspective_id"])
-                    ),
-                    "objective": excel_text(objective["name"]),
+                    "perspective": excel_text(measure["perspective"]),
+                    "objective": excel_text(measure["objective"]),
                     "measure": excel_text(measure["name"]),
                     "owner": excel_text(measure["owner"]),
                     "department": excel_text(measure["department"]),

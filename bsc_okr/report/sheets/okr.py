@@ -44,7 +44,7 @@ class OkrAlignmentSheet(Sheet):
             sheet.write_string(
                 row,
                 0,
-                excel_text(ctx["perspective_names"].get(objective["perspective_id"])),
+                excel_text(objective["perspective"]),
                 text,
             )
             sheet.write_string(row, 1, excel_text(objective["name"]), text)

@@ -40,7 +40,6 @@ class StrategyMapSheet(Sheet):
                 map_rows.append((perspective, index == 0, chunk))
         links = ctx["links"]
         strengths = self.labels("bsc.objective.link", "strength")
-        names = ctx["objective_names"]
         text_wrap = styles.get("text_wrap", valign="vcenter")
         plain = styles.get("text", valign="vcenter")
         for offset in range(max(len(map_rows), len(links), 1)):
@@ -52,12 +51,12 @@ class StrategyMapSheet(Sheet):
             if offset < len(links):
                 link = links[offset]
                 sheet.write_string(
-                    row, link_col, excel_text(names.get(link["cause_id"])), text_wrap
+                    row, link_col, excel_text(link["cause"]), text_wrap
                 )
                 sheet.write_string(
                     row,
                     link_col + 1,
-                    excel_text(names.get(link["effect_id"])),
+                    excel_text(link["effect"]),
                     text_wrap,
                 )
                 sheet.write_string(
