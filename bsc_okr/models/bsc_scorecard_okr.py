@@ -44,7 +44,9 @@ class BscScorecard(models.Model):
     def _export_options(self, data=None):
         """Add ``include_okr`` (see :meth:`_export_okr_option`)."""
         options = super()._export_options(data)
-        options["include_okr"] = self._export_okr_option((data or {}).get("include_okr"))
+        options["include_okr"] = self._export_okr_option(
+            (data or {}).get("include_okr")
+        )
         return options
 
     def _snapshot(self, periods, *args, okr=False, **kwargs):

@@ -76,6 +76,10 @@ class Sheet:
     user-entered text always with ``write_string``.
     """
 
+    #: The export option (key of ``ctx["options"]``) that includes this
+    #: sheet; None: always included.
+    option = None
+
     def __init__(self, env, workbook, styles, ctx):
         self.env = env
         self.workbook = workbook
@@ -85,7 +89,7 @@ class Sheet:
     @classmethod
     def wanted(cls, ctx):
         """Whether the export options include this sheet."""
-        return True
+        return cls.option is None or bool(ctx["options"][cls.option])
 
     def render(self):
         raise NotImplementedError

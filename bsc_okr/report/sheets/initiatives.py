@@ -4,9 +4,7 @@ from .base import FIRST_ROW, HEADER_ROW, Sheet, excel_text
 class InitiativesSheet(Sheet):
     """4. Initiatives: the action plan, one row per milestone."""
 
-    @classmethod
-    def wanted(cls, ctx):
-        return ctx["options"]["include_initiatives"]
+    option = "include_initiatives"
 
     def render(self):
         env, styles, ctx = self.env, self.styles, self.ctx

@@ -5,9 +5,7 @@ class OkrAlignmentSheet(Sheet):
     """5. OKR alignment: per strategic objective, aggregates of the OKRs
     serving it that the reader may see (``bsc.scorecard._snapshot_okr_aggregates``)."""
 
-    @classmethod
-    def wanted(cls, ctx):
-        return ctx["options"]["include_okr"]
+    option = "include_okr"
 
     def render(self):
         env, styles, ctx = self.env, self.styles, self.ctx

@@ -50,9 +50,7 @@ class StrategyMapSheet(Sheet):
                 self.write_band(sheet, row, perspective, first, chunk, labels)
             if offset < len(links):
                 link = links[offset]
-                sheet.write_string(
-                    row, link_col, excel_text(link["cause"]), text_wrap
-                )
+                sheet.write_string(row, link_col, excel_text(link["cause"]), text_wrap)
                 sheet.write_string(
                     row,
                     link_col + 1,
