@@ -312,6 +312,36 @@ def score(ratio):
     return round(SCORE_MAX * min(max(ratio, 0.0), 1.0), SCORE_DIGITS)
 
 
+def reported_score(value, status):
+    """The score a reader is shown for a stored ``value`` and ``status``.
+
+    No data, no score: a ``NO_DATA`` row's stored value (0.0 in a Float
+    column) is not a score, so it is None, as is a missing value.
+
+    >>> reported_score(0.0, NO_DATA), reported_score(None, GREEN)
+    (None, None)
+    >>> reported_score(7.5, AMBER), reported_score(0.0, RED)
+    (7.5, 0.0)
+    """
+    if status == NO_DATA:
+        return None
+    return value
+
+
+def cost_ratio(actual_cost, budget):
+    """Share of a budget spent (1.0 = all of it, above 1.0 over budget),
+    or None without a budget (nothing to compare the cost with).
+
+    >>> cost_ratio(30.0, 120.0), cost_ratio(150.0, 100.0)
+    (0.25, 1.5)
+    >>> cost_ratio(30.0, 0.0) is None, cost_ratio(0.0, None) is None
+    (True, True)
+    """
+    if not budget:
+        return None
+    return (actual_cost or 0.0) / budget
+
+
 def status_from_score(value, bands=DEFAULT_BANDS):
     """Status of a 0..10 score, read through the achievement bands.
 

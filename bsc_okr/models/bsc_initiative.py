@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.translate import html_translate
 
-from ..engine import grading
+from ..engine import grading, scoring
 
 
 class BscInitiative(models.Model):
@@ -140,6 +140,15 @@ class BscInitiative(models.Model):
                         name=initiative.name,
                     )
                 )
+
+    def _cost_ratios(self):
+        """{initiative id: the share of its budget spent (1.0 = all of it),
+        or None without a budget}: :func:`..engine.scoring.cost_ratio`.
+        The Excel scorecard's "Cost / budget" column."""
+        return {
+            initiative.id: scoring.cost_ratio(initiative.actual_cost, initiative.budget)
+            for initiative in self
+        }
 
     def action_approve(self):
         self.write({"state": "approved"})

@@ -316,6 +316,14 @@ class BscMeasure(models.Model):
         self.ensure_one()
         return self._unit_display_labels()[self.id]
 
+    @api.model
+    def _unit_value_suffixes(self):
+        """{unit: the word written after a value of that unit}, for the
+        units whose values carry one in a number format (the Excel
+        scorecard's "12.5 days"); the other units are written as their
+        :meth:`_unit_display_labels` say."""
+        return {"days": self.env._("days"), "hours": self.env._("hours")}
+
     def _get_bands(self):
         self.ensure_one()
         profile = self.threshold_profile_id or self.scorecard_id.threshold_profile_id

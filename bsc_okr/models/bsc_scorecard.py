@@ -4,9 +4,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, html_translate
+from odoo.tools import SQL, format_date, html_translate
 
 from ..engine import periods as engine_periods
+from ..engine import scoring as engine_scoring
 from .bsc_period import month_label
 
 _logger = logging.getLogger(__name__)
@@ -546,7 +547,7 @@ class BscScorecard(models.Model):
             if not node:
                 return empty
             return {
-                "score": node["score"] if node["status"] != "no_data" else None,
+                "score": node["score"],
                 "status": node["status"],
                 "coverage": node["coverage"],
                 "missing": node["missing_count"],
@@ -618,6 +619,101 @@ class BscScorecard(models.Model):
         started = periods.filtered(lambda p: p.date_start <= today)
         return periods[:1], started[-1:] or periods[:1]
 
+    def _export_options(self, data=None):
+        """The validated options of an export of this scorecard (the Excel
+        workbook and its wizard); a translated UserError for bad input.
+
+        Keys of ``data``, all optional: ``period_from_id`` and
+        ``period_to_id`` (see :meth:`_export_period_range`),
+        ``department_ids`` (the objectives, measures and initiatives of these
+        departments and their sub-departments) and ``include_initiatives``
+        (default True). The OKR bridge adds ``include_okr``.
+
+        :return: dict with ``periods`` (the exported ones, in order),
+            ``period_from``, ``period_to``, ``departments``,
+            ``include_initiatives`` and ``include_okr`` (False here).
+        """
+        self.ensure_one()
+        data = data or {}
+        periods, period_from, period_to = self._export_period_range(
+            data.get("period_from_id"), data.get("period_to_id")
+        )
+        department_ids = data.get("department_ids") or []
+        if not isinstance(department_ids, list | tuple) or not all(
+            isinstance(dep, int) and not isinstance(dep, bool) for dep in department_ids
+        ):
+            raise UserError(self.env._("The departments to export are not valid."))
+        return {
+            "periods": periods,
+            "period_from": period_from,
+            "period_to": period_to,
+            "departments": self.env["hr.department"].browse(department_ids).exists(),
+            "include_initiatives": bool(data.get("include_initiatives", True)),
+            "include_okr": False,
+        }
+
+    def _export_period_range(self, period_from_id=None, period_to_id=None):
+        """The periods an export covers: ``period_from_id`` to
+        ``period_to_id`` (ids of this scorecard's periods), by default
+        :meth:`_default_period_range`; a translated UserError when an id is
+        not an id, not a period of this scorecard, or the range is reversed.
+
+        :return: (periods of the range in order, first period, last period)
+        """
+        self.ensure_one()
+        periods = self.env["bsc.period"].search(
+            [("scorecard_id", "=", self.id)], order="date_start, id"
+        )
+        period_from = self._export_period(periods, period_from_id)
+        period_to = self._export_period(periods, period_to_id)
+        default_from, default_to = self._default_period_range(periods)
+        period_from = period_from or default_from
+        period_to = period_to or default_to
+        if period_from.date_start > period_to.date_start:
+            raise UserError(
+                self.env._(
+                    "The period range is reversed: %(start)s comes after %(end)s. "
+                    "Choose a start period before the end period.",
+                    start=period_from.name,
+                    end=period_to.name,
+                )
+            )
+        return (
+            periods.filtered(
+                lambda p: period_from.date_start <= p.date_start <= period_to.date_start
+            ),
+            period_from,
+            period_to,
+        )
+
+    def _export_period(self, periods, period_id):
+        """The period ``period_id`` among ``periods`` (this scorecard's), or
+        an empty recordset when not given; a UserError otherwise."""
+        if not period_id:
+            return self.env["bsc.period"]
+        if not isinstance(period_id, int) or isinstance(period_id, bool):
+            raise UserError(self.env._("The period to export is not valid."))
+        period = self.env["bsc.period"].browse(period_id)
+        if period not in periods:
+            period = period.exists()
+            # Name only a period the user may read; otherwise its id.
+            label = (
+                period.display_name
+                if period and period.has_access("read")
+                else "#%s" % period_id
+            )
+            raise UserError(
+                self.env._(
+                    "The period %(period)s is outside the horizon of %(scorecard)s "
+                    "(%(start)s to %(end)s). Choose a period of this scorecard.",
+                    period=label,
+                    scorecard=self.name,
+                    start=format_date(self.env, self.date_from),
+                    end=format_date(self.env, self.date_to),
+                )
+            )
+        return period
+
     @api.model
     def _snapshot_department_ids(self, departments):
         """The departments a department filter keeps: ``departments`` and
@@ -669,14 +765,20 @@ class BscScorecard(models.Model):
         :param owners: add each objective's owner name (read as the map
             always has: the name of the employee, whoever reads).
         :return: a dict with keys ``periods``, ``perspectives``,
-            ``objectives`` (all readable ones, top-down as on the map),
-            ``shown_objective_ids`` (those the department filter keeps),
-            ``links`` (touching a shown objective, in the map's order, with
-            their evidence), ``scores`` ({(level, record id): {period id:
-            {score, status, coverage, missing_count}}}), ``themes``, and
-            when asked ``measures``, ``measure_scores`` ({measure id:
-            {period id: (actual, target, achievement, score, status)}}) and
-            ``initiatives``.
+            ``objectives`` (all readable ones, top-down as on the map, each
+            with its ``perspective`` name), ``shown_objective_ids`` (those
+            the department filter keeps), ``links`` (touching a shown
+            objective, in the map's order, with their ``cause`` and
+            ``effect`` names and their evidence), ``scores`` ({(level,
+            record id): {period id: {score, status, coverage,
+            missing_count}}}), ``themes``, and when asked ``measures`` (each
+            with its ``objective`` and ``perspective`` names),
+            ``measure_scores`` ({measure id: {period id: (actual, target,
+            achievement, score, status)}}), ``unit_suffixes``
+            (:meth:`bsc.measure._unit_value_suffixes`) and ``initiatives``
+            (each with its ``cost_ratio``, :meth:`bsc.initiative._cost_ratios`).
+            A score is None when there is none to show
+            (:func:`..engine.scoring.reported_score`: no data, no score).
         """
         self.ensure_one()
         env = self.env
@@ -697,6 +799,11 @@ class BscScorecard(models.Model):
             )
         ]
         objectives = self._snapshot_objectives(dept_ids, owners)
+        perspective_names = {p["id"]: p["name"] for p in perspectives}
+        for objective in objectives:
+            objective["perspective"] = perspective_names.get(
+                objective["perspective_id"], ""
+            )
         if themes:
             theme_list = self._snapshot_themes(objectives)
         else:
@@ -716,6 +823,10 @@ class BscScorecard(models.Model):
             (m for m in measure_list if m["objective_id"] in rank),
             key=lambda m: rank[m["objective_id"]],
         )
+        for measure in measure_list:
+            objective = objectives[rank[measure["objective_id"]]]
+            measure["objective"] = objective["name"]
+            measure["perspective"] = objective["perspective"]
         snapshot = {
             "periods": [
                 {
@@ -738,6 +849,7 @@ class BscScorecard(models.Model):
         if measures:
             snapshot["measures"] = measure_list
             snapshot["measure_scores"] = self._snapshot_measure_scores(periods)
+            snapshot["unit_suffixes"] = env["bsc.measure"]._unit_value_suffixes()
         if initiatives:
             snapshot["initiatives"] = self._snapshot_initiatives(
                 dept_ids, shown, objective_names
@@ -819,6 +931,8 @@ class BscScorecard(models.Model):
             key=lambda link: (rank[link["cause_id"]], rank[link["effect_id"]]),
         )
         for link in links:
+            link["cause"] = objective_names[link["cause_id"]]
+            link["effect"] = objective_names[link["effect_id"]]
             link["hypothesis"] = link["hypothesis"] or ""
             link["evidence_verdict"] = link["evidence_verdict"] or ""
             link["evidence_text"] = texts[link["id"]]
@@ -852,7 +966,7 @@ class BscScorecard(models.Model):
             record_id = (objective or perspective or self).id
             scores[(level, record_id)] = {
                 period_id: {
-                    "score": score,
+                    "score": engine_scoring.reported_score(score, status),
                     "status": status,
                     "coverage": coverage,
                     "missing_count": missing,
@@ -921,8 +1035,20 @@ class BscScorecard(models.Model):
             # joining the tables of bsc.measure's _order.
             order="__count",
         )
+        reported_score = engine_scoring.reported_score
         return {
-            measure.id: dict(zip(period_ids, zip(*values, strict=True), strict=True))
+            measure.id: {
+                period_id: (
+                    actual,
+                    target,
+                    achievement,
+                    reported_score(score, status),
+                    status,
+                )
+                for period_id, actual, target, achievement, score, status in zip(
+                    period_ids, *values, strict=True
+                )
+            }
             for measure, period_ids, *values in groups
         }
 
@@ -930,7 +1056,8 @@ class BscScorecard(models.Model):
         """Initiatives serving this map (kept by the department filter), each
         with its milestones and the names of its objectives, owner and
         department."""
-        initiatives = self.env["bsc.initiative"].search_read(
+        Initiative = self.env["bsc.initiative"]
+        initiatives = Initiative.search_read(
             [("scorecard_id", "=", self.id)],
             ["name", "objective_ids", "owner_id", "department_id", "date_start"]
             + ["date_end", "budget", "actual_cost", "state", "progress"],
@@ -971,7 +1098,10 @@ class BscScorecard(models.Model):
                 ),
             )
         )
+        # budget and actual_cost were just read: no further query.
+        cost_ratios = Initiative.browse([i["id"] for i in initiatives])._cost_ratios()
         for initiative in initiatives:
+            initiative["cost_ratio"] = cost_ratios[initiative["id"]]
             initiative["objectives"] = [
                 names[oid] for oid in initiative["objective_ids"] if oid in names
             ]

@@ -20,6 +20,35 @@ class BscScorecard(models.Model):
             "bsc_okr.group_kpi_appraisal"
         )
 
+    @api.model
+    def _export_okr_option(self, requested=None):
+        """Whether an export includes the OKR alignment summary.
+
+        ``requested`` None (not asked): when the user may export OKR data
+        (:meth:`_can_export_okr`); asked for by someone the appraisal wall
+        keeps out: a translated UserError, never a silent omission.
+        """
+        may_export_okr = self._can_export_okr()
+        if requested is None:
+            return may_export_okr
+        if requested and not may_export_okr:
+            raise UserError(
+                self.env._(
+                    "OKRs are kept out of appraisal: KPI appraisal staff cannot "
+                    "export the OKR alignment summary. Export the scorecard "
+                    "without it."
+                )
+            )
+        return bool(requested)
+
+    def _export_options(self, data=None):
+        """Add ``include_okr`` (see :meth:`_export_okr_option`)."""
+        options = super()._export_options(data)
+        options["include_okr"] = self._export_okr_option(
+            (data or {}).get("include_okr")
+        )
+        return options
+
     def _snapshot(self, periods, *args, okr=False, **kwargs):
         """Add ``okr`` (see :meth:`_snapshot_okr_aggregates`) when asked."""
         snapshot = super()._snapshot(periods, *args, **kwargs)

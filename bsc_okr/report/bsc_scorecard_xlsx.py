@@ -1,6 +1,5 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
 
 from .bsc_xlsx_styles import FONT_NAME, FONT_SIZE, XlsxStyles
 from .sheets import SHEETS
@@ -48,12 +47,12 @@ class BscScorecardXlsx(models.AbstractModel):
     def generate_xlsx_report(self, workbook, data, objects):
         """Write the sheets of one scorecard into ``workbook``.
 
-        :param data: options of the export wizard (see
-            :meth:`_export_options`); empty from the Print menu.
+        :param data: options of the export wizard (validated by
+            ``bsc.scorecard._export_options``); empty from the Print menu.
         :param objects: the scorecard the report was called on.
         """
         scorecard = self._export_scorecard(data, objects)
-        options = self._export_options(scorecard, data)
+        options = scorecard._export_options(data)
         ctx = self._render_context(scorecard, options)
         styles = XlsxStyles(workbook, ctx["currency"], ctx["unit_suffixes"])
         self._set_properties(workbook, ctx)
@@ -62,7 +61,7 @@ class BscScorecardXlsx(models.AbstractModel):
                 sheet_class(self.env, workbook, styles, ctx).render()
 
     # ------------------------------------------------------------------
-    # Options
+    # Input
     # ------------------------------------------------------------------
     def _export_scorecard(self, data, objects):
         scorecard_id = (data or {}).get("scorecard_id")
@@ -79,91 +78,6 @@ class BscScorecardXlsx(models.AbstractModel):
             )
         objects.check_access("read")
         return objects
-
-    def _export_options(self, scorecard, data):
-        """Validated export options; a clear UserError for bad input.
-
-        Keys of ``data``, all optional: ``period_from_id`` and
-        ``period_to_id`` (periods of the scorecard; by default from the
-        horizon start to the current period), ``department_ids`` (the
-        objectives, measures and initiatives of these departments and their
-        sub-departments), ``include_initiatives`` (default True) and
-        ``include_okr`` (default: when the user may export OKR data).
-        """
-        data = data or {}
-        periods = self.env["bsc.period"].search(
-            [("scorecard_id", "=", scorecard.id)], order="date_start, id"
-        )
-        period_from = self._option_period(scorecard, periods, data, "period_from_id")
-        period_to = self._option_period(scorecard, periods, data, "period_to_id")
-        default_from, default_to = self.env["bsc.scorecard"]._default_period_range(
-            periods
-        )
-        period_from = period_from or default_from
-        period_to = period_to or default_to
-        if period_from.date_start > period_to.date_start:
-            raise UserError(
-                self.env._(
-                    "The period range is reversed: %(start)s comes after %(end)s. "
-                    "Choose a start period before the end period.",
-                    start=period_from.name,
-                    end=period_to.name,
-                )
-            )
-        department_ids = data.get("department_ids") or []
-        if not isinstance(department_ids, list | tuple) or not all(
-            isinstance(dep, int) and not isinstance(dep, bool) for dep in department_ids
-        ):
-            raise UserError(self.env._("The departments to export are not valid."))
-        include_okr = data.get("include_okr")
-        may_export_okr = self.env["bsc.scorecard"]._can_export_okr()
-        if include_okr is None:
-            include_okr = may_export_okr
-        elif include_okr and not may_export_okr:
-            raise UserError(
-                self.env._(
-                    "OKRs are kept out of appraisal: KPI appraisal staff cannot "
-                    "export the OKR alignment summary. Export the scorecard "
-                    "without it."
-                )
-            )
-        return {
-            "periods": periods.filtered(
-                lambda p: period_from.date_start <= p.date_start <= period_to.date_start
-            ),
-            "period_from": period_from,
-            "period_to": period_to,
-            "departments": self.env["hr.department"].browse(department_ids).exists(),
-            "include_initiatives": bool(data.get("include_initiatives", True)),
-            "include_okr": bool(include_okr),
-        }
-
-    def _option_period(self, scorecard, periods, data, key):
-        period_id = data.get(key)
-        if not period_id:
-            return self.env["bsc.period"]
-        if not isinstance(period_id, int) or isinstance(period_id, bool):
-            raise UserError(self.env._("The period to export is not valid."))
-        period = self.env["bsc.period"].browse(period_id)
-        if period not in periods:
-            period = period.exists()
-            # Name only a period the user may read; otherwise its id.
-            label = (
-                period.display_name
-                if period and period.has_access("read")
-                else "#%s" % period_id
-            )
-            raise UserError(
-                self.env._(
-                    "The period %(period)s is outside the horizon of %(scorecard)s "
-                    "(%(start)s to %(end)s). Choose a period of this scorecard.",
-                    period=label,
-                    scorecard=scorecard.name,
-                    start=format_date(self.env, scorecard.date_from),
-                    end=format_date(self.env, scorecard.date_to),
-                )
-            )
-        return period
 
     # ------------------------------------------------------------------
     # Rendering context: the snapshot and the export's labels
@@ -206,15 +120,12 @@ class BscScorecardXlsx(models.AbstractModel):
                     "decimal_places": currency.decimal_places,
                 },
                 "currency_name": currency.name,
-                "unit_suffixes": {"days": env._("days"), "hours": env._("hours")},
                 "user_name": env.user.name,
                 "options": {
                     "include_initiatives": options["include_initiatives"],
                     "include_okr": options["include_okr"],
                 },
                 "period_to": {"id": period_to.id, "name": period_to.name},
-                "perspective_names": {p["id"]: p["name"] for p in ctx["perspectives"]},
-                "objective_names": {o["id"]: o["name"] for o in ctx["objectives"]},
                 "status_labels": dict(
                     env["bsc.score"]._fields["status"]._description_selection(env)
                 ),

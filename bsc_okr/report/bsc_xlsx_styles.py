@@ -165,20 +165,19 @@ class XlsxStyles:
 
     def status(self, status, num=None, **extra):
         """A cell filled with a status colour (strategy map, summary)."""
-        colors = STATUS_COLORS.get(status, STATUS_COLORS["no_data"])
-        return self.get(
-            "text_wrap",
-            num,
-            bg_color=colors["fill"],
-            font_color=colors["font"],
-            border=1,
-            border_color=colors["color"],
-            **extra,
+        return self.filled(
+            STATUS_COLORS.get(status, STATUS_COLORS["no_data"]), num, **extra
         )
 
     def evidence(self, verdict, num=None, **extra):
         """A cell filled with the colour of a link's evidence verdict."""
-        colors = EVIDENCE_COLORS[EVIDENCE_STATUS.get(verdict, "no_data")]
+        return self.filled(
+            EVIDENCE_COLORS[EVIDENCE_STATUS.get(verdict, "no_data")], num, **extra
+        )
+
+    def filled(self, colors, num=None, **extra):
+        """A wrapped cell filled, written and bordered in ``colors`` (a
+        dict with ``fill``, ``font`` and ``color``)."""
         return self.get(
             "text_wrap",
             num,

@@ -56,4 +56,5 @@ from . import test_shared_mixins
 from . import test_upgrade_check
 from . import test_demo_evidence
 from . import test_rules
+from . import test_snapshot_rules
 from . import test_architecture_seams

@@ -4,9 +4,9 @@ from odoo import api, fields, models
 class BscScorecardExportWizard(models.TransientModel):
     """Options of the executive Excel scorecard, then the download.
 
-    The options are checked by the report itself
-    (``report.bsc_okr.scorecard_xlsx._export_options``) before the
-    download starts, so a bad range is reported here, in the dialog.
+    The options are checked by the rule the report applies
+    (``bsc.scorecard._export_options``) before the download starts, so a
+    bad range is reported here, in the dialog.
     """
 
     _name = "bsc.scorecard.export.wizard"
@@ -98,9 +98,7 @@ class BscScorecardExportWizard(models.TransientModel):
         data = self._export_data()
         # Same checks as the report: errors show in this dialog, not as a
         # failed download.
-        self.env["report.bsc_okr.scorecard_xlsx"]._export_options(
-            self.scorecard_id, data
-        )
+        self.scorecard_id._export_options(data)
         # No close_on_report_download: report_xlsx 18.0's client handler then
         # reports the (successful) download as unhandled. The dialog stays.
         return self.env.ref("bsc_okr.bsc_scorecard_report_xlsx").report_action(

@@ -22,6 +22,8 @@ FIRST_ROW = HEADER_ROW + 1
 WIDE_SHEET = 200  # total column width (characters) printed on A3
 # Day 0 of Excel's 1900 date system (serial numbers count days from it).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# A measure's figures in a period without a stored score row.
+NO_SCORE = (None, None, None, None, "no_data")
 
 
 def excel_text(value):
@@ -48,6 +50,16 @@ def excel_text(value):
     return text[:kept] + ELLIPSIS
 
 
+def node_score(node):
+    """The score of a roll-up node of the snapshot (None: no score)."""
+    return node["score"] if node else None
+
+
+def node_status(node):
+    """The status of a roll-up node of the snapshot (none: no data)."""
+    return node["status"] if node else "no_data"
+
+
 def sheet_name(label):
     """A valid sheet name from a (translated) label: Excel refuses
     ``[]:*?/\\``, a leading or trailing quote and more than 31 characters."""
@@ -64,6 +76,10 @@ class Sheet:
     user-entered text always with ``write_string``.
     """
 
+    #: The export option (key of ``ctx["options"]``) that includes this
+    #: sheet; None: always included.
+    option = None
+
     def __init__(self, env, workbook, styles, ctx):
         self.env = env
         self.workbook = workbook
@@ -73,7 +89,7 @@ class Sheet:
     @classmethod
     def wanted(cls, ctx):
         """Whether the export options include this sheet."""
-        return True
+        return cls.option is None or bool(ctx["options"][cls.option])
 
     def render(self):
         raise NotImplementedError
@@ -145,8 +161,9 @@ class Sheet:
         sheet.write_string(row, col, self.env._("No data"), self.styles.get("no_data"))
 
     def write_score(self, sheet, row, col, node, fmt_name="text"):
-        """A score cell, or "No data" when the score is missing."""
-        if node and node["status"] != "no_data" and node["score"] is not None:
+        """A score cell, or "No data" when there is no score (the snapshot
+        gives None for no data)."""
+        if node_score(node) is not None:
             sheet.write_number(
                 row, col, node["score"], self.styles.get(fmt_name, "score")
             )
@@ -202,17 +219,13 @@ class Sheet:
         ctx = self.ctx
         if "measure_rows" in ctx:
             return ctx["measure_rows"]
-        objectives = {o["id"]: o for o in ctx["objectives"]}
         rows = []
         for measure in ctx["measures"]:
-            objective = objectives[measure["objective_id"]]
             rows.append(
                 {
                     "id": measure["id"],
-                    "perspective": excel_text(
-                        ctx["perspective_names"].get(objective["perspective_id"])
-                    ),
-                    "objective": excel_text(objective["name"]),
+                    "perspective": excel_text(measure["perspective"]),
+                    "objective": excel_text(measure["objective"]),
                     "measure": excel_text(measure["name"]),
                     "owner": excel_text(measure["owner"]),
                     "department": excel_text(measure["department"]),

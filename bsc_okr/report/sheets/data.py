@@ -1,4 +1,4 @@
-from .base import EXCEL_EPOCH, FIRST_ROW, HEADER_ROW, Sheet, excel_text
+from .base import EXCEL_EPOCH, FIRST_ROW, HEADER_ROW, NO_SCORE, Sheet, excel_text
 
 
 class DataSheet(Sheet):
@@ -41,14 +41,13 @@ class DataSheet(Sheet):
         ]
         write_string = sheet.write_string
         write_number = sheet.write_number
-        missing = (None, None, None, None, "no_data")
         row = FIRST_ROW
         for measure in self.measure_rows():
             unit_fmt = styles.unit(measure["unit"], "plain")
             by_period = scores.get(measure["id"], {})
             for period_id, period_name, month in periods:
                 actual, target, achievement, score, status = by_period.get(
-                    period_id, missing
+                    period_id, NO_SCORE
                 )
                 write_string(row, 0, measure["perspective"], text)
                 write_string(row, 1, measure["objective"], text)
@@ -62,7 +61,7 @@ class DataSheet(Sheet):
                     write_number(row, 7, target, unit_fmt)
                 if achievement is not None:
                     write_number(row, 8, achievement, ratio)
-                if score is not None and status != "no_data":
+                if score is not None:
                     write_number(row, 9, score, score_fmt)
                 write_string(row, 10, labels.get(status, no_data), text)
                 row += 1

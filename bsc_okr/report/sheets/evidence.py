@@ -26,7 +26,6 @@ class EvidenceSheet(Sheet):
         rows = ctx["links"]
         verdicts = self.labels("bsc.objective.link", "evidence_verdict")
         sources = self.labels("bsc.objective.link", "evidence_series")
-        names = ctx["objective_names"]
         plain = styles.get("text", valign="vcenter")
         wrap = styles.get("text_wrap", valign="vcenter")
         figure = styles.get("text", "0.00", valign="vcenter")
@@ -35,8 +34,8 @@ class EvidenceSheet(Sheet):
         for offset, link in enumerate(rows):
             row = FIRST_ROW + offset
             verdict = link["evidence_verdict"]
-            sheet.write_string(row, 0, excel_text(names.get(link["cause_id"])), wrap)
-            sheet.write_string(row, 1, excel_text(names.get(link["effect_id"])), wrap)
+            sheet.write_string(row, 0, excel_text(link["cause"]), wrap)
+            sheet.write_string(row, 1, excel_text(link["effect"]), wrap)
             sheet.write_string(row, 2, sources.get(link["evidence_series"], ""), plain)
             sheet.write_string(
                 row,

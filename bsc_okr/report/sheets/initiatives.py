@@ -4,9 +4,7 @@ from .base import FIRST_ROW, HEADER_ROW, Sheet, excel_text
 class InitiativesSheet(Sheet):
     """4. Initiatives: the action plan, one row per milestone."""
 
-    @classmethod
-    def wanted(cls, ctx):
-        return ctx["options"]["include_initiatives"]
+    option = "include_initiatives"
 
     def render(self):
         env, styles, ctx = self.env, self.styles, self.ctx
@@ -97,10 +95,8 @@ class InitiativesSheet(Sheet):
             sheet.write_datetime(row, 5, initiative["date_end"], date_fmt)
         sheet.write_number(row, 6, initiative["budget"], money)
         sheet.write_number(row, 7, initiative["actual_cost"], money)
-        if initiative["budget"]:
-            sheet.write_number(
-                row, 8, initiative["actual_cost"] / initiative["budget"], ratio
-            )
+        if initiative["cost_ratio"] is not None:
+            sheet.write_number(row, 8, initiative["cost_ratio"], ratio)
         sheet.write_string(row, 9, states.get(initiative["state"], ""), text)
         sheet.write_number(row, 10, initiative["progress"], ratio)
 

@@ -1,6 +1,6 @@
 from xlsxwriter.utility import xl_range, xl_rowcol_to_cell
 
-from .base import FIRST_ROW, HEADER_ROW, Sheet, excel_text
+from .base import FIRST_ROW, HEADER_ROW, NO_SCORE, Sheet, excel_text
 
 
 class MeasuresSheet(Sheet):
@@ -85,7 +85,7 @@ class MeasuresSheet(Sheet):
             write_string(row, 6, polarities.get(measure["polarity"], ""), text)
             write_number(row, 7, measure["baseline"] or 0.0, unit_fmt)
             actual, target, achievement, score, status = by_period.get(
-                period_to["id"], (None, None, None, None, "no_data")
+                period_to["id"], NO_SCORE
             )
             if target is not None:
                 write_number(row, 8, target, unit_fmt)
@@ -95,13 +95,13 @@ class MeasuresSheet(Sheet):
                 self.no_data(sheet, row, 9)
             if achievement is not None:
                 write_number(row, 10, achievement, ratio)
-            if score is not None and status != "no_data":
+            if score is not None:
                 write_number(row, 11, score, score_fmt)
             write_string(row, 12, labels.get(status, ""), text)
             for col, period_id in enumerate(period_ids, start=first_period_col):
-                values = by_period.get(period_id)
-                if values and values[3] is not None and values[4] != "no_data":
-                    write_number(row, col, values[3], trend_fmt)
+                trend = by_period.get(period_id, NO_SCORE)[3]
+                if trend is not None:
+                    write_number(row, col, trend, trend_fmt)
             if len(period_ids) > 1:
                 spark_cells.append(xl_rowcol_to_cell(row, trend_col))
                 spark_ranges.append(

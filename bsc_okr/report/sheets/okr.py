@@ -5,9 +5,7 @@ class OkrAlignmentSheet(Sheet):
     """5. OKR alignment: per strategic objective, aggregates of the OKRs
     serving it that the reader may see (``bsc.scorecard._snapshot_okr_aggregates``)."""
 
-    @classmethod
-    def wanted(cls, ctx):
-        return ctx["options"]["include_okr"]
+    option = "include_okr"
 
     def render(self):
         env, styles, ctx = self.env, self.styles, self.ctx
@@ -36,16 +34,15 @@ class OkrAlignmentSheet(Sheet):
         approaches = self.labels("bsc.objective", "execution_approach")
         text = styles.get("text")
         integer = styles.get("text", "integer")
-        none = {"count": 0, "progress": None, "full_count": 0, "confidence": None}
         row = FIRST_ROW
         for objective in self.shown_objectives():
-            okr = aggregates.get(objective["id"], none)
+            okr = aggregates[objective["id"]]  # one per shown objective
             count, progress = okr["count"], okr["progress"]
             full_count, confidence = okr["full_count"], okr["confidence"]
             sheet.write_string(
                 row,
                 0,
-                excel_text(ctx["perspective_names"].get(objective["perspective_id"])),
+                excel_text(objective["perspective"]),
                 text,
             )
             sheet.write_string(row, 1, excel_text(objective["name"]), text)
@@ -53,12 +50,12 @@ class OkrAlignmentSheet(Sheet):
                 row, 2, approaches.get(objective["execution_approach"], ""), text
             )
             sheet.write_number(row, 3, count, integer)
-            if count and progress is not None:
+            if progress is not None:
                 sheet.write_number(row, 4, progress, styles.get("text", "ratio_short"))
             else:
                 self.no_data(sheet, row, 4)
             sheet.write_number(row, 5, full_count, integer)
-            if full_count and confidence is not None:
+            if confidence is not None:
                 sheet.write_number(row, 6, confidence, styles.get("text", "confidence"))
             else:
                 self.no_data(sheet, row, 6)

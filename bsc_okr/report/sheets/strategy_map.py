@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from .base import FIRST_ROW, HEADER_ROW, Sheet, excel_text
+from .base import FIRST_ROW, HEADER_ROW, Sheet, excel_text, node_score, node_status
 
 MAP_SLOTS = 4  # objectives per row of a strategy-map band
 
@@ -40,7 +40,6 @@ class StrategyMapSheet(Sheet):
                 map_rows.append((perspective, index == 0, chunk))
         links = ctx["links"]
         strengths = self.labels("bsc.objective.link", "strength")
-        names = ctx["objective_names"]
         text_wrap = styles.get("text_wrap", valign="vcenter")
         plain = styles.get("text", valign="vcenter")
         for offset in range(max(len(map_rows), len(links), 1)):
@@ -51,13 +50,11 @@ class StrategyMapSheet(Sheet):
                 self.write_band(sheet, row, perspective, first, chunk, labels)
             if offset < len(links):
                 link = links[offset]
-                sheet.write_string(
-                    row, link_col, excel_text(names.get(link["cause_id"])), text_wrap
-                )
+                sheet.write_string(row, link_col, excel_text(link["cause"]), text_wrap)
                 sheet.write_string(
                     row,
                     link_col + 1,
-                    excel_text(names.get(link["effect_id"])),
+                    excel_text(link["effect"]),
                     text_wrap,
                 )
                 sheet.write_string(
@@ -96,18 +93,19 @@ class StrategyMapSheet(Sheet):
                 continue
             objective = chunk[slot]
             node = self.rollup("objective", objective["id"])
-            status = node["status"] if node else "no_data"
+            status = node_status(node)
+            score = node_score(node)
             sheet.write_string(
                 row,
                 col,
                 excel_text(objective["name"]),
                 styles.status(status, valign="vcenter"),
             )
-            if status != "no_data" and node["score"] is not None:
+            if score is not None:
                 sheet.write_number(
                     row,
                     col + 1,
-                    node["score"],
+                    score,
                     styles.status(
                         status, "score_short", align="center", valign="vcenter"
                     ),

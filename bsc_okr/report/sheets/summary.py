@@ -2,7 +2,16 @@ from odoo import fields
 from odoo.tools import format_date
 
 from ..bsc_xlsx_styles import FONT_NAME
-from .base import HEADER_ROW, SUBTITLE_ROW, TITLE_ROW, Sheet, excel_text, sheet_name
+from .base import (
+    HEADER_ROW,
+    SUBTITLE_ROW,
+    TITLE_ROW,
+    Sheet,
+    excel_text,
+    node_score,
+    node_status,
+    sheet_name,
+)
 
 CHART_PALETTE = ["#1F77B4", "#2CA02C", "#FF7F0E", "#9467BD", "#8C564B", "#17BECF"]
 
@@ -68,7 +77,7 @@ class SummarySheet(Sheet):
         overall = self.rollup("scorecard", scorecard["id"])
         sheet.write_string(row, 0, env._("Overall score"), label_fmt)
         self.write_score(sheet, row, 1, overall, "section")
-        status = overall["status"] if overall else "no_data"
+        status = node_status(overall)
         sheet.write_string(
             row, 2, labels[status], styles.status(status, align="center")
         )
@@ -108,7 +117,7 @@ class SummarySheet(Sheet):
             row += 1
         for perspective in perspectives:
             node = self.rollup("perspective", perspective["id"])
-            status = node["status"] if node else "no_data"
+            status = node_status(node)
             sheet.write_string(
                 row, 0, excel_text(perspective["name"]), styles.get("label")
             )
@@ -160,9 +169,9 @@ class SummarySheet(Sheet):
         for period in ctx["periods"]:
             sheet.write_string(row, 0, excel_text(period["name"]), text_fmt)
             for col, (level, record_id, _label) in enumerate(series, start=1):
-                node = self.rollup(level, record_id, period["id"])
-                if node and node["status"] != "no_data" and node["score"] is not None:
-                    sheet.write_number(row, col, node["score"], score_fmt)
+                score = node_score(self.rollup(level, record_id, period["id"]))
+                if score is not None:
+                    sheet.write_number(row, col, score, score_fmt)
             row += 1
         if ctx["periods"]:
             self.insert_chart(sheet, series, series_header, first_period_row, row - 1)
