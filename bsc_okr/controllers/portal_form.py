@@ -21,7 +21,6 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 TITLE_MAX = 256
 TEXT_MAX = 10000
-NUMBER_MAX = 1e12
 ITEMS_PER_PAGE = 80
 #: Form fields every POST may carry besides its whitelist.
 TECHNICAL_FIELDS = {"csrf_token", "form_key"}
@@ -127,24 +126,45 @@ class OkrPortalForm(CustomerPortal):
             request.env.invalidate_all()
             return None, str(error.args[0] if error.args else error)
 
-    def _okr_post_on_record(
-        self, record, record_url, render, post, form, allowed, validate, apply, notice
-    ):
-        """Validate ``post``, apply it once to ``record`` and redirect, or
-        render ``record``'s page again with the errors and what was typed."""
+    def _okr_submit_form(self, post, form, allowed, errors, apply, notice, render):
+        """Apply a validated form once (``apply()`` returns the URL to go
+        to) and redirect with ``notice``; or, when ``errors`` or the model
+        refused, call ``render(**values)`` with the errors and what was typed."""
         ignored = self._okr_ignored_fields(post, allowed)
-        vals, errors = validate(post)
         if not errors:
-            url, message = self._okr_apply_once(
-                post, lambda: apply(record, vals) or record_url
-            )
+            url, message = self._okr_apply_once(post, apply)
             if url:
                 return self._okr_redirect(url, message or notice, bool(ignored))
             errors = {"__all__": message}
         values = self._okr_form_values(form, post, errors)
         if ignored:
             values["ignored_message"] = self._okr_ignored_message()
-        return render(record, **values)
+        return render(**values)
+
+    def _okr_record_page(self, record):
+        """``(url, render)`` of ``record``'s portal page, ``render(record,
+        **values)``: each portal module adds its models."""
+        raise NotFound()
+
+    def _okr_post_on_record(
+        self, model, record_id, post, form, allowed, validate, apply, notice
+    ):
+        """The common shape of every change posted on a record's page: the
+        record as the user (or 404); ``validate(post)`` gives ``(vals,
+        errors)``; ``apply(record, vals)`` runs once and may return the URL
+        to go to (else the record's page)."""
+        record = self._okr_get(model, record_id)
+        record_url, render = self._okr_record_page(record)
+        vals, errors = validate(post)
+        return self._okr_submit_form(
+            post,
+            form,
+            allowed,
+            errors,
+            lambda: apply(record, vals) or record_url,
+            notice,
+            lambda **values: render(record, **values),
+        )
 
     # ------------------------------------------------------------------
     # Parsing
@@ -184,10 +204,10 @@ class OkrPortalForm(CustomerPortal):
             return None, request.env._(
                 "%(field)s must be a number, for example 12 or 3.5.", field=label
             )
-        if abs(number) > NUMBER_MAX:
-            return None, request.env._(
-                "%(field)s is too large for a key result.", field=label
-            )
+        # The limit is the model's, which refuses the same over RPC.
+        error = request.env["okr.key.result"]._okr_value_error(number, label)
+        if error:
+            return None, error
         return number, None
 
     def _okr_confidence(self, post, name="confidence"):
@@ -196,11 +216,16 @@ class OkrPortalForm(CustomerPortal):
             value = int(raw)
         except ValueError:
             value = None
-        if value is None or not 0 <= value <= 10:
-            return None, request.env._(
-                "Confidence is a whole number from 0 (no chance) to 10 (sure)."
-            )
-        return value, None
+        error = request.env["okr.checkin"]._okr_confidence_error(value)
+        return (None, error) if error else (value, None)
+
+    @staticmethod
+    def _okr_int(raw):
+        """``raw`` (a value of the URL or the form) as an int, or None."""
+        try:
+            return int(raw) if raw else None
+        except (TypeError, ValueError):
+            return None
 
     def _okr_pick(self, records, post, name):
         """The record of ``records`` whose id the form sent as ``name``, or

@@ -18,8 +18,7 @@ class KpiSheetPortal(CustomerPortal):
     _kpi_page_size = 20
 
     def _prepare_kpi_sheet_domain(self):
-        """My own sheets: the portal page is "My KPI Sheet", not the team's."""
-        return [("employee_user_id", "=", request.env.uid)]
+        return request.env["bsc.kpi.sheet"]._kpi_my_domain(request.env.user)
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -65,7 +64,9 @@ class KpiSheetPortal(CustomerPortal):
         try:
             # As the user: rules decide; no access token on appraisal sheets.
             sheet.check_access("read")
-            if not sheet.exists() or sheet.employee_user_id != request.env.user:
+            if not sheet.exists() or not sheet.filtered_domain(
+                self._prepare_kpi_sheet_domain()
+            ):
                 raise MissingError(request.env._("This KPI sheet does not exist."))
         except (AccessError, MissingError):
             return request.redirect("/my")

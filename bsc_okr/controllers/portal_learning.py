@@ -109,8 +109,6 @@ class LearningPortal(OkrPortal):
                 "bsc_okr.portal_learning_plan_new",
                 self._okr_common_values("learning_new", **choices),
             )
-        allowed = {*self.PLAN_FIELDS, *self._okr_kr_rows_allowed()}
-        ignored = self._okr_ignored_fields(post, allowed)
         errors = {}
         name, errors["name"] = self._okr_text(post, "name", env._("Plan"), True)
         goal_name, errors["goal_name"] = self._okr_text(
@@ -133,33 +131,34 @@ class LearningPortal(OkrPortal):
         kr_commands, kr_errors = self._okr_kr_rows(post)
         errors.update(kr_errors)
         errors = {k: v for k, v in errors.items() if v}
-        if not errors:
 
-            def apply():
-                plan = env["okr.learning.plan"].create(
-                    {
-                        "name": name,
-                        "plan_type_id": plan_type.id,
-                        "campaign_id": campaign.id or False,
-                        "cycle_id": cycle.id,
-                        "goal_name": goal_name,
-                        "goal_description": goal_description or False,
-                        "direction": plaintext2html(direction) if direction else False,
-                        "key_result_ids": kr_commands,
-                    }
-                )
-                return f"/my/learning-plans/{plan.id}"
+        def apply():
+            plan = env["okr.learning.plan"].create(
+                {
+                    "name": name,
+                    "plan_type_id": plan_type.id,
+                    "campaign_id": campaign.id or False,
+                    "cycle_id": cycle.id,
+                    "goal_name": goal_name,
+                    "goal_description": goal_description or False,
+                    "direction": plaintext2html(direction) if direction else False,
+                    "key_result_ids": kr_commands,
+                }
+            )
+            return f"/my/learning-plans/{plan.id}"
 
-            url, message = self._okr_apply_once(post, apply)
-            if url:
-                return self._okr_redirect(url, message or "plan_created", bool(ignored))
-            errors["__all__"] = message
-        values = self._okr_common_values(
-            "learning_new", **choices, **self._okr_form_values("new", post, errors)
+        return self._okr_submit_form(
+            post,
+            "new",
+            {*self.PLAN_FIELDS, *self._okr_kr_rows_allowed()},
+            errors,
+            apply,
+            "plan_created",
+            lambda **values: request.render(
+                "bsc_okr.portal_learning_plan_new",
+                self._okr_common_values("learning_new", **choices, **values),
+            ),
         )
-        if ignored:
-            values["ignored_message"] = self._okr_ignored_message()
-        return request.render("bsc_okr.portal_learning_plan_new", values)
 
     # ------------------------------------------------------------------
     # One plan
@@ -202,19 +201,10 @@ class LearningPortal(OkrPortal):
         plan = self._okr_get("okr.learning.plan", plan_id)
         return self._okr_render_plan(plan, **self._okr_page_messages(kw))
 
-    def _okr_post_on_plan(self, plan_id, post, form, allowed, validate, apply, notice):
-        plan = self._okr_get("okr.learning.plan", plan_id)
-        return self._okr_post_on_record(
-            plan,
-            f"/my/learning-plans/{plan.id}",
-            self._okr_render_plan,
-            post,
-            form,
-            allowed,
-            validate,
-            apply,
-            notice,
-        )
+    def _okr_record_page(self, record):
+        if record._name == "okr.learning.plan":
+            return f"/my/learning-plans/{record.id}", self._okr_render_plan
+        return super()._okr_record_page(record)
 
     # ------------------------------------------------------------------
     # Findings
@@ -226,8 +216,9 @@ class LearningPortal(OkrPortal):
         note, errors["note"] = self._okr_text(
             post, "note", env._("Note"), max_length=TEXT_MAX
         )
-        kind = post.get("kind") or "insight"
-        kinds = dict(env["okr.learning.finding"]._fields["kind"].selection)
+        Finding = env["okr.learning.finding"]
+        kind = post.get("kind") or Finding.default_get(["kind"]).get("kind")
+        kinds = dict(Finding._fields["kind"].selection)
         if kind not in kinds:
             errors["kind"] = env._("Choose what kind of finding this is.")
         upload = post.get("attachment")
@@ -242,36 +233,23 @@ class LearningPortal(OkrPortal):
         }, errors
 
     def _okr_finding_attachments(self, findings):
-        """{finding id: [(name, download url)]} for findings the user reads.
-
-        Portal users may not read ir.attachment at all: after the explicit
-        read check on the findings, their files are listed as superuser and
-        served through /web/content with the attachment's access token
-        (checked in constant time by Odoo), which opens that file only.
-        """
-        findings.check_access("read")
-        attachments = (
-            request.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "okr.learning.finding"),
-                    ("res_id", "in", findings.ids),
-                ],
-                order="id",
-            )
-        )
-        files = {finding.id: [] for finding in findings}
-        for attachment in attachments:
-            token = attachment.access_token or attachment.generate_access_token()[0]
-            files[attachment.res_id].append(
+        """{finding id: [(name, download url)]}: the files the model lets
+        the user download, each opened by its own access token."""
+        return {
+            finding_id: [
                 (
-                    attachment.name,
-                    f"/web/content/{attachment.id}?"
-                    + url_encode({"access_token": token, "download": "true"}),
+                    file["name"],
+                    f"/web/content/{file['id']}?"
+                    + url_encode(
+                        {"access_token": file["access_token"], "download": "true"}
+                    ),
                 )
+                for file in files
+            ]
+            for finding_id, files in (
+                findings._learning_downloadable_attachments().items()
             )
-        return files
+        }
 
     @route(
         "/my/learning-plans/<int:plan_id>/findings",
@@ -289,7 +267,8 @@ class LearningPortal(OkrPortal):
             if upload and upload.filename:
                 finding._learning_attach(upload.filename, upload.read())
 
-        return self._okr_post_on_plan(
+        return self._okr_post_on_record(
+            "okr.learning.plan",
             plan_id,
             post,
             "finding",
@@ -319,7 +298,8 @@ class LearningPortal(OkrPortal):
                 }
             return {"to_state": to_state}, {}
 
-        return self._okr_post_on_plan(
+        return self._okr_post_on_record(
+            "okr.learning.plan",
             plan_id,
             post,
             "workflow",
@@ -327,12 +307,6 @@ class LearningPortal(OkrPortal):
             validate,
             lambda plan, vals: plan.action_approval_request(vals["to_state"]) and None,
             "requested",
-        )
-
-    def _okr_post_plan_decision(self, plan_id, post, approve):
-        plan = self._okr_get("okr.learning.plan", plan_id)
-        return self._okr_post_decision(
-            plan, f"/my/learning-plans/{plan.id}", self._okr_render_plan, post, approve
         )
 
     @route(
@@ -343,7 +317,7 @@ class LearningPortal(OkrPortal):
         methods=["POST"],
     )
     def portal_learning_plan_approve(self, plan_id, **post):
-        return self._okr_post_plan_decision(plan_id, post, approve=True)
+        return self._okr_post_decision("okr.learning.plan", plan_id, post, True)
 
     @route(
         "/my/learning-plans/<int:plan_id>/reject",
@@ -353,4 +327,4 @@ class LearningPortal(OkrPortal):
         methods=["POST"],
     )
     def portal_learning_plan_reject(self, plan_id, **post):
-        return self._okr_post_plan_decision(plan_id, post, approve=False)
+        return self._okr_post_decision("okr.learning.plan", plan_id, post, False)

@@ -32,22 +32,16 @@ class OkrPortal(OkrPortalForm):
         if not self._okr_portal_enabled():
             return {}
         env = request.env
-        uid = env.uid
         KeyResult = env["okr.key.result"]
         today = fields.Date.context_today(env.user)
         return {
             "okr_count": env["okr.objective"].search_count(
-                self._okr_my_domain() + [("state", "!=", "cancelled")]
+                env["okr.objective"]._okr_my_domain(env.user)
+                + [("state", "!=", "cancelled")]
             ),
             "okr_checkin_due_count": KeyResult.search_count(
-                [
-                    *KeyResult._okr_checkin_due_domain(today),
-                    "|",
-                    "|",
-                    ("owner_user_id", "=", uid),
-                    ("objective_id.owner_user_id", "=", uid),
-                    ("contributor_ids", "in", self._okr_my_employee_ids()),
-                ]
+                KeyResult._okr_checkin_due_domain(today)
+                + KeyResult._okr_mine_domain(env.user, self._okr_my_employee_ids())
             ),
             "okr_learning_plan_count": env["okr.learning.plan"].search_count(
                 env["okr.learning.plan"]._learning_mine_domain(
@@ -100,9 +94,6 @@ class OkrPortal(OkrPortalForm):
             key_results._okr_contribution_domain(self._okr_my_employee_ids())
         )
 
-    def _okr_my_domain(self):
-        return [("owner_user_id", "=", request.env.uid), ("is_learning", "=", False)]
-
     def _okr_sortings(self):
         env = request.env
         return {
@@ -123,7 +114,7 @@ class OkrPortal(OkrPortalForm):
         }
 
     def _prepare_okr_list_domain(self, cycle, search):
-        domain = self._okr_my_domain()
+        domain = request.env["okr.objective"]._okr_my_domain(request.env.user)
         if cycle:
             domain = expression.AND([domain, [("cycle_id", "=", cycle.id)]])
         if search:
@@ -145,12 +136,7 @@ class OkrPortal(OkrPortalForm):
         if cycle == "all":
             selected_cycle = env["okr.cycle"]
         else:
-            try:
-                selected_cycle = cycles.filtered(lambda c: c.id == int(cycle or 0))
-            except ValueError:
-                selected_cycle = env["okr.cycle"]
-            if not selected_cycle:
-                selected_cycle = env["okr.cycle"]._okr_current_cycle()
+            selected_cycle = env["okr.cycle"]._okr_browsed_cycle(self._okr_int(cycle))
         domain = self._prepare_okr_list_domain(selected_cycle, search)
         total = Objective.search_count(domain)
         try:
@@ -176,14 +162,7 @@ class OkrPortal(OkrPortalForm):
         objectives = Objective.search(
             domain, order=order, limit=ITEMS_PER_PAGE, offset=pager["offset"]
         )
-        # One query for the latest check-in of every objective listed.
-        last_checkins = dict(
-            env["okr.key.result"]._read_group(
-                [("objective_id", "in", objectives.ids)],
-                ["objective_id"],
-                ["last_checkin_date:max"],
-            )
-        )
+        last_checkins = objectives._okr_latest_checkin_dates()
         state_labels = dict(Objective._fields["state"]._description_selection(env))
         groups = []
         if groupby == "state":
@@ -295,12 +274,6 @@ class OkrPortal(OkrPortalForm):
         weight, errors["weight"] = self._okr_number(
             post, f"{prefix}weight", env._("Weight"), required=False
         )
-        if weight is not None and weight <= 0:
-            errors["weight"] = env._("Weight must be greater than zero.")
-        if start is not None and target is not None and start == target:
-            errors["target_value"] = env._(
-                "The target must differ from the start, or there is nothing to achieve."
-            )
         errors = {k: v for k, v in errors.items() if v}
         vals = {"name": name, "unit": unit or False}
         if start is not None and target is not None:
@@ -313,7 +286,9 @@ class OkrPortal(OkrPortalForm):
             )
         if weight is not None:
             vals["weight"] = weight
-        return vals, errors
+        # The model's rules (weight, target), shown next to their fields.
+        model_errors = env["okr.key.result"]._okr_validate_kr_vals(vals)
+        return vals, {**model_errors, **errors}
 
     @staticmethod
     def _okr_kr_row_filled(post, prefix):
@@ -363,36 +338,33 @@ class OkrPortal(OkrPortalForm):
                     "okr_new", cycles=cycles, **self._okr_new_defaults()
                 ),
             )
-        ignored = self._okr_ignored_fields(post, self._okr_new_allowed())
         vals, errors = self._okr_objective_vals(post)
         cycle = self._okr_pick(cycles, post, "cycle_id")
         if not cycle:
             errors["cycle_id"] = env._("Choose a cycle that is open.")
         kr_commands, kr_errors = self._okr_kr_rows(post)
         errors.update(kr_errors)
-        if not errors:
 
-            def apply():
-                objective = env["okr.objective"].create(
-                    dict(vals, cycle_id=cycle.id, key_result_ids=kr_commands)
-                )
-                return f"/my/okrs/{objective.id}"
+        def apply():
+            objective = env["okr.objective"].create(
+                dict(vals, cycle_id=cycle.id, key_result_ids=kr_commands)
+            )
+            return f"/my/okrs/{objective.id}"
 
-            url, message = self._okr_apply_once(post, apply)
-            if url:
-                return self._okr_redirect(
-                    url, message or "created", ignored=bool(ignored)
-                )
-            errors["__all__"] = message
-        values = self._okr_common_values(
-            "okr_new",
-            cycles=cycles,
-            **self._okr_new_defaults(),
-            **self._okr_form_values("new", post, errors),
+        return self._okr_submit_form(
+            post,
+            "new",
+            self._okr_new_allowed(),
+            errors,
+            apply,
+            "created",
+            lambda **values: request.render(
+                "bsc_okr.portal_okr_new",
+                self._okr_common_values(
+                    "okr_new", cycles=cycles, **self._okr_new_defaults(), **values
+                ),
+            ),
         )
-        if ignored:
-            values["ignored_message"] = self._okr_ignored_message()
-        return request.render("bsc_okr.portal_okr_new", values)
 
     # ------------------------------------------------------------------
     # One objective
@@ -480,9 +452,8 @@ class OkrPortal(OkrPortalForm):
             key_results=key_results,
             **self._okr_checkin_panel(key_results),
             can_edit=objective._okr_can_edit(),
-            next_states=objective.approval_next_states or [],
+            workflow_actions=objective._okr_workflow_actions(),
             can_approve=objective.approval_can_approve,
-            can_cancel=objective.approval_can_cancel,
             parents=parents,
             bsc_objective_name=bsc_name,
             state_labels=dict(objective._fields["state"]._description_selection(env)),
@@ -506,22 +477,10 @@ class OkrPortal(OkrPortalForm):
         objective = self._okr_get("okr.objective", objective_id)
         return self._okr_render_detail(objective, **self._okr_page_messages(kw))
 
-    def _okr_post_on_objective(
-        self, objective_id, post, form, allowed, validate, apply, notice
-    ):
-        """The common shape of every change posted on an objective page."""
-        objective = self._okr_get("okr.objective", objective_id)
-        return self._okr_post_on_record(
-            objective,
-            f"/my/okrs/{objective.id}",
-            self._okr_render_detail,
-            post,
-            form,
-            allowed,
-            validate,
-            apply,
-            notice,
-        )
+    def _okr_record_page(self, record):
+        if record._name == "okr.objective":
+            return f"/my/okrs/{record.id}", self._okr_render_detail
+        return super()._okr_record_page(record)
 
     @route(
         "/my/okrs/<int:objective_id>/edit",
@@ -534,7 +493,8 @@ class OkrPortal(OkrPortalForm):
         def apply(objective, vals):
             objective.write(vals)
 
-        return self._okr_post_on_objective(
+        return self._okr_post_on_record(
+            "okr.objective",
             objective_id,
             post,
             "objective",
@@ -556,7 +516,8 @@ class OkrPortal(OkrPortalForm):
             env = request.env
             env["okr.key.result"].create(dict(vals, objective_id=objective.id))
 
-        return self._okr_post_on_objective(
+        return self._okr_post_on_record(
+            "okr.objective",
             objective_id,
             post,
             "kr_new",
@@ -587,7 +548,8 @@ class OkrPortal(OkrPortalForm):
         def apply(objective, vals):
             key_result.write(vals)
 
-        return self._okr_post_on_objective(
+        return self._okr_post_on_record(
+            "okr.objective",
             objective_id,
             post,
             f"kr_{kr_id}",
@@ -610,7 +572,8 @@ class OkrPortal(OkrPortalForm):
         def apply(objective, vals):
             key_result.unlink()
 
-        return self._okr_post_on_objective(
+        return self._okr_post_on_record(
+            "okr.objective",
             objective_id,
             post,
             f"kr_{kr_id}",
@@ -620,14 +583,15 @@ class OkrPortal(OkrPortalForm):
             "deleted",
         )
 
-    def _okr_state_route(self, objective_id, post, form, action, notice, allowed=()):
-        return self._okr_post_on_objective(
+    def _okr_workflow_route(self, objective_id, post, step, notice):
+        return self._okr_post_on_record(
+            "okr.objective",
             objective_id,
             post,
-            form,
-            allowed,
+            "workflow",
+            (),
             lambda p: ({}, {}),
-            lambda objective, vals: action(objective) and None,
+            lambda objective, vals: objective._okr_workflow_step(step) and None,
             notice,
         )
 
@@ -639,13 +603,7 @@ class OkrPortal(OkrPortalForm):
         methods=["POST"],
     )
     def portal_okr_submit(self, objective_id, **post):
-        return self._okr_state_route(
-            objective_id,
-            post,
-            "workflow",
-            lambda o: o.action_approval_request("approved") or True,
-            "submitted",
-        )
+        return self._okr_workflow_route(objective_id, post, "submit", "submitted")
 
     @route(
         "/my/okrs/<int:objective_id>/withdraw",
@@ -655,13 +613,7 @@ class OkrPortal(OkrPortalForm):
         methods=["POST"],
     )
     def portal_okr_withdraw(self, objective_id, **post):
-        return self._okr_state_route(
-            objective_id,
-            post,
-            "workflow",
-            lambda o: o.action_approval_cancel_request() or True,
-            "withdrawn",
-        )
+        return self._okr_workflow_route(objective_id, post, "withdraw", "withdrawn")
 
     @route(
         "/my/okrs/<int:objective_id>/activate",
@@ -671,19 +623,13 @@ class OkrPortal(OkrPortalForm):
         methods=["POST"],
     )
     def portal_okr_activate(self, objective_id, **post):
-        return self._okr_state_route(
-            objective_id,
-            post,
-            "workflow",
-            lambda o: o.action_approval_request("active") or True,
-            "activated",
-        )
+        return self._okr_workflow_route(objective_id, post, "activate", "activated")
 
     # ------------------------------------------------------------------
     # Approve and reject (objectives and learning plans)
     # ------------------------------------------------------------------
-    def _okr_post_decision(self, record, record_url, render, post, approve):
-        """Approve ``record`` (an objective or a learning plan), or reject it
+    def _okr_post_decision(self, model, record_id, post, approve):
+        """Approve the record (an objective or a learning plan), or reject it
         with the reason the form gives; then go to the team page."""
         if approve:
             allowed, validate, notice = (), lambda p: ({}, {}), "approved"
@@ -698,25 +644,7 @@ class OkrPortal(OkrPortalForm):
                 return record.action_approval_reject(vals["reason"]) and TEAM_URL
 
         return self._okr_post_on_record(
-            record,
-            record_url,
-            render,
-            post,
-            "decision",
-            allowed,
-            validate,
-            apply,
-            notice,
-        )
-
-    def _okr_post_objective_decision(self, objective_id, post, approve):
-        objective = self._okr_get("okr.objective", objective_id)
-        return self._okr_post_decision(
-            objective,
-            f"/my/okrs/{objective.id}",
-            self._okr_render_detail,
-            post,
-            approve,
+            model, record_id, post, "decision", allowed, validate, apply, notice
         )
 
     @route(
@@ -727,7 +655,7 @@ class OkrPortal(OkrPortalForm):
         methods=["POST"],
     )
     def portal_okr_approve(self, objective_id, **post):
-        return self._okr_post_objective_decision(objective_id, post, approve=True)
+        return self._okr_post_decision("okr.objective", objective_id, post, True)
 
     @route(
         "/my/okrs/<int:objective_id>/reject",
@@ -737,7 +665,7 @@ class OkrPortal(OkrPortalForm):
         methods=["POST"],
     )
     def portal_okr_reject(self, objective_id, **post):
-        return self._okr_post_objective_decision(objective_id, post, approve=False)
+        return self._okr_post_decision("okr.objective", objective_id, post, False)
 
     # ------------------------------------------------------------------
     # Check-ins
@@ -783,26 +711,25 @@ class OkrPortal(OkrPortalForm):
     def portal_okr_checkin(self, kr_id, **post):
         key_result = self._okr_get("okr.key.result", kr_id)
         back, render = self._okr_checkin_target(key_result)
-        ignored = self._okr_ignored_fields(post, self.CHECKIN_FIELDS)
         vals, errors = self._okr_checkin_vals(post)
-        if not errors:
 
-            def apply():
-                # Many people check in at once here: in deferred mode the
-                # check-in only inserts its row (see okr.checkin).
-                request.env["okr.checkin"].with_context(
-                    okr_deferred_rollup=True
-                ).create(dict(vals, key_result_id=key_result.id))
-                return back
+        def apply():
+            # Many people check in at once here: in deferred mode the
+            # check-in only inserts its row (see okr.checkin).
+            request.env["okr.checkin"].with_context(okr_deferred_rollup=True).create(
+                dict(vals, key_result_id=key_result.id)
+            )
+            return back
 
-            url, message = self._okr_apply_once(post, apply)
-            if url:
-                return self._okr_redirect(url, message or "checked_in", bool(ignored))
-            errors = {"__all__": message}
-        values = self._okr_form_values(f"checkin_{kr_id}", post, errors)
-        if ignored:
-            values["ignored_message"] = self._okr_ignored_message()
-        return render(**values)
+        return self._okr_submit_form(
+            post,
+            f"checkin_{kr_id}",
+            self.CHECKIN_FIELDS,
+            errors,
+            apply,
+            "checked_in",
+            render,
+        )
 
     # ------------------------------------------------------------------
     # Team and company
@@ -818,18 +745,9 @@ class OkrPortal(OkrPortalForm):
         plans_to_approve = env["okr.learning.plan"].search(
             [("approval_can_approve", "=", True)]
         )
-        team = Objective.browse()
-        if not env.user.share:
-            # Portal users have no team: "my team" reads the org chart.
-            team = Objective.search(
-                [
-                    ("in_my_team", "=", True),
-                    ("owner_user_id", "!=", env.uid),
-                    ("cycle_id", "=", cycle.id),
-                    ("state", "!=", "cancelled"),
-                ],
-                order="name, id",
-            )
+        team = Objective.search(
+            Objective._okr_team_domain(env.user, cycle), order="name, id"
+        )
         owner_names = {
             p.id: p.owner_name
             for p in env["okr.objective.public"].search(
@@ -853,12 +771,8 @@ class OkrPortal(OkrPortalForm):
         if not self._okr_portal_enabled():
             raise NotFound()
         env = request.env
-        current = env["okr.cycle"]._okr_current_cycle()
         cycles = env["okr.cycle"]._okr_listed_cycles()
-        try:
-            selected = cycles.filtered(lambda c: c.id == int(cycle or 0)) or current
-        except ValueError:
-            selected = current
+        selected = env["okr.cycle"]._okr_browsed_cycle(self._okr_int(cycle))
         public_model = env["okr.objective.public"]
         public = public_model.search(
             public_model._okr_company_page_domain(selected), order="level, name"

@@ -46,6 +46,7 @@ from . import okr_learning_vote
 from . import okr_learning_session
 from . import okr_learning_stage_report
 from . import okr_objective_learning
+from . import okr_objective_lists
 from . import bsc_initiative_learning
 from . import okr_portal_submission
 from . import bsc_appraisal_period

@@ -157,6 +157,12 @@ class BscKpiSheet(models.Model):
                 )
         return super().write(vals)
 
+    @api.model
+    def _kpi_my_domain(self, user):
+        """``user``'s own sheets: "My KPI Sheet" shows theirs, not the team's
+        (which the record rules would let a manager read)."""
+        return [("employee_user_id", "=", user.id)]
+
     def _kpi_ensure_open(self):
         closed = self.filtered(lambda s: s.period_id.state == "closed")
         if closed:

@@ -178,14 +178,17 @@ class OkrCheckin(models.Model):
                         raw=repr(vals["value"]),
                     )
                 )
+            # What people type is bounded; a source's value (recorded as
+            # superuser) is what it is.
+            error = not self.env.su and self.env["okr.key.result"]._okr_value_error(
+                value, self._fields["value"]._description_string(self.env)
+            )
+            if error:
+                raise ValidationError(error)
             vals["value"] = value
         if "confidence" in vals:
             confidence = self._okr_number(vals["confidence"])
-            try:
-                valid = confidence is not None and grading.confidence_ok(confidence)
-            except EngineError:
-                valid = False
-            if not valid:
+            if not self._okr_confidence_valid(confidence):
                 raise ValidationError(
                     self.env._(
                         "Confidence is scored from 0 to 10, not %(value)s.",
@@ -234,6 +237,29 @@ class OkrCheckin(models.Model):
                     )
                 )
         return vals
+
+    @api.model
+    def _okr_confidence_valid(self, confidence):
+        """Whether ``confidence`` (a number, or None when none could be read)
+        is in the engine's range, 0 to 10."""
+        try:
+            return confidence is not None and grading.confidence_ok(confidence)
+        except EngineError:
+            return False
+
+    @api.model
+    def _okr_confidence_error(self, confidence):
+        """The portal's message unless ``confidence`` is a whole number
+        the model accepts, else None."""
+        if (
+            isinstance(confidence, int)
+            and not isinstance(confidence, bool)
+            and self._okr_confidence_valid(confidence)
+        ):
+            return None
+        return self.env._(
+            "Confidence is a whole number from 0 (no chance) to 10 (sure)."
+        )
 
     @api.model
     def _okr_clean_new_values(self, vals):

@@ -271,6 +271,16 @@ class OkrCycle(models.Model):
         )
 
     @api.model
+    def _okr_browsed_cycle(self, cycle_id, learning=False):
+        """The cycle a page that browses objectives by cycle shows for the
+        id ``cycle_id`` (an int or None): that cycle when it is listed
+        (:meth:`_okr_listed_cycles`), else the current one."""
+        listed = self._okr_listed_cycles(learning)
+        return listed.filtered(lambda c: c.id == cycle_id) or self._okr_current_cycle(
+            learning
+        )
+
+    @api.model
     def _okr_pick_cycle(self, candidates):
         """The first cycle found by ``candidates``, ``[(domain, order)]``
         tried in turn, or no cycle."""

@@ -13,6 +13,8 @@ METRIC_TYPES = [
     ("currency", "Amount"),
     ("milestone", "Milestone (done / not done)"),
 ]
+#: The largest magnitude of a number typed for a key result or a check-in.
+VALUE_LIMIT = 1e12
 
 
 class OkrKeyResult(models.Model):
@@ -351,18 +353,83 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("start_value", "target_value", "direction", "metric_type")
     def _check_target(self):
+        self._okr_raise_invalid(("start_value", "target_value"))
+
+    @api.constrains("weight")
+    def _check_weight(self):
+        self._okr_raise_invalid(("weight",))
+
+    def _okr_raise_invalid(self, fnames):
+        """Raise the first error of :meth:`_okr_validate_kr_vals` on
+        ``fnames`` of each key result of ``self``."""
         for key_result in self:
-            if key_result.metric_type == "milestone":
-                continue
+            errors = self._okr_validate_kr_vals(
+                {
+                    fname: key_result[fname]
+                    for fname in (
+                        "name",
+                        "start_value",
+                        "target_value",
+                        "weight",
+                        "direction",
+                        "metric_type",
+                    )
+                }
+            )
+            for fname in fnames:
+                if fname in errors:
+                    raise ValidationError(errors[fname])
+
+    @api.model
+    def _okr_value_limit(self):
+        """The largest magnitude of a number people type for a key result
+        (start, target, weight) or a check-in: beyond it, a typo."""
+        return VALUE_LIMIT
+
+    @api.model
+    def _okr_value_error(self, value, label):
+        """The message when ``value`` (typed for the field ``label``) is
+        beyond :meth:`_okr_value_limit`, else None."""
+        if abs(value) > self._okr_value_limit():
+            return self.env._("%(field)s is too large for a key result.", field=label)
+        return None
+
+    @api.model
+    def _okr_validate_kr_vals(self, vals):
+        """``{field: message}``: what is wrong with a key result of the values
+        ``vals`` (any of name, start_value, target_value, weight, direction,
+        metric_type). The constraints raise these messages; the portal shows
+        them next to its fields."""
+        errors = {}
+        for fname in ("start_value", "target_value", "weight"):
+            if vals.get(fname) is not None:
+                label = self._fields[fname]._description_string(self.env)
+                error = self._okr_value_error(vals[fname], label)
+                if error:
+                    errors[fname] = error
+        weight = vals.get("weight")
+        if "weight" not in errors and weight is not None and weight <= 0:
+            errors["weight"] = self.env._(
+                "The weight of the key result %(kr)s must be greater "
+                "than zero, not %(weight)s.",
+                kr=vals.get("name"),
+                weight=weight,
+            )
+        start, target = vals.get("start_value"), vals.get("target_value")
+        if (
+            vals.get("metric_type") != "milestone"
+            and start is not None
+            and target is not None
+            and not errors.keys() & {"start_value", "target_value"}
+        ):
+            direction = vals.get("direction") or self._okr_direction_of(start, target)
             try:
-                grading.kr_progress(
-                    key_result.start_value,
-                    key_result.target_value,
-                    key_result.start_value,
-                    key_result.direction,
-                )
+                grading.kr_progress(start, target, start, direction)
             except EngineError as error:
-                raise ValidationError(key_result._okr_engine_message(error)) from error
+                errors["target_value"] = self.new(
+                    {"name": vals.get("name"), "direction": direction}
+                )._okr_engine_message(error)
+        return errors
 
     def _okr_engine_message(self, error):
         """A translated sentence for an engine error about this key result."""
@@ -395,19 +462,6 @@ class OkrKeyResult(models.Model):
             kr=self.name,
             code=error.code,
         )
-
-    @api.constrains("weight")
-    def _check_weight(self):
-        for key_result in self:
-            if key_result.weight <= 0:
-                raise ValidationError(
-                    self.env._(
-                        "The weight of the key result %(kr)s must be greater "
-                        "than zero, not %(weight)s.",
-                        kr=key_result.name,
-                        weight=key_result.weight,
-                    )
-                )
 
     @api.constrains("confidence")
     def _check_confidence(self):
@@ -725,6 +779,18 @@ class OkrKeyResult(models.Model):
             ("owner_user_id", "!=", self.env.uid),
             ("objective_state", "=", "active"),
             ("cycle_id.state", "in", ("running", "grading")),
+        ]
+
+    @api.model
+    def _okr_mine_domain(self, user, employee_ids):
+        """Key results ``user`` answers for: theirs, those of their own
+        objectives, and those their employees ``employee_ids`` contribute to."""
+        return [
+            "|",
+            "|",
+            ("owner_user_id", "=", user.id),
+            ("objective_id.owner_user_id", "=", user.id),
+            ("contributor_ids", "in", employee_ids),
         ]
 
     @api.model

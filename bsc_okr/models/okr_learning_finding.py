@@ -95,6 +95,35 @@ class OkrLearningFinding(models.Model):
                     )
                 )
 
+    def _learning_downloadable_attachments(self):
+        """``{finding id: [{"id", "name", "access_token"}]}``: the files of
+        the findings of ``self``, which the user must read (AccessError
+        otherwise): whoever reads a finding may download its files.
+
+        Portal users may not read ir.attachment at all: after the explicit
+        read check on the findings, their files are listed as superuser, and
+        each is served through /web/content with its own access token
+        (checked in constant time by Odoo), which opens that file only.
+        """
+        self.check_access("read")
+        # sudo: read access on these findings was checked above; only their
+        # own files are listed, and only their names and tokens leave here.
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids)],
+                order="id",
+            )
+        )
+        files = {finding.id: [] for finding in self}
+        for attachment in attachments:
+            token = attachment.access_token or attachment.generate_access_token()[0]
+            files[attachment.res_id].append(
+                {"id": attachment.id, "name": attachment.name, "access_token": token}
+            )
+        return files
+
     def _learning_attach(self, filename, data):
         """Attach the file ``data`` named ``filename`` to this finding.
 

@@ -227,3 +227,19 @@ class TestKpiPortal(HttpCase, KpiCase):
         self.assertIn("On-time orders", page.text)
         page = self.url_open("/my/kpi")
         self.assertNotIn(f"/my/kpi/{self.sheet_employee.id}", page.text)
+
+    def test_my_sheets_domain_is_the_models(self):
+        """The manager reads the team's sheets (record rules) but "My KPI
+        Sheet" is their own: the model's domain, which the portal uses."""
+        Sheet = self.env["bsc.kpi.sheet"].with_user(self.user_manager)
+        self.assertIn(self.sheet_employee, Sheet.search([]))
+        mine = Sheet.search(Sheet._kpi_my_domain(self.user_manager))
+        self.assertEqual(mine, self.sheet_manager)
+        self.authenticate("t_manager", "t_manager")
+        response = self.url_open(
+            f"/my/kpi/{self.sheet_employee.id}", allow_redirects=False
+        )
+        self.assertIn(response.status_code, (302, 303))
+        page = self.url_open("/my/kpi")
+        self.assertIn(f"/my/kpi/{self.sheet_manager.id}", page.text)
+        self.assertNotIn(f"/my/kpi/{self.sheet_employee.id}", page.text)

@@ -8,7 +8,7 @@ import re
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -310,3 +310,194 @@ class TestPortalOffersTheModelsCycles(CycleFixtures, PortalCase):
         )
         self.assertTrue(Cycle._okr_open_cycles())
         self.assertNotIn(self.cycle_grading.id, self._offered("/my/okrs/new"))
+
+
+@tagged("post_install", "-at_install")
+class TestKeyResultRulesInOneHome(PortalCase):
+    """The portal's key result checks are the model's: the same refusals
+    over RPC (ValidationError) and on the form (a message by the field)."""
+
+    def test_validate_is_what_the_constraints_raise(self):
+        KeyResult = self.env["okr.key.result"].with_user(self.user_employee)
+        errors = KeyResult._okr_validate_kr_vals(
+            {"name": "Bins", "start_value": 5.0, "target_value": 5.0, "weight": 0.0}
+        )
+        self.assertEqual(set(errors), {"target_value", "weight"})
+        self.assertFalse(
+            KeyResult._okr_validate_kr_vals(
+                {"name": "Bins", "start_value": 0.0, "target_value": 5.0, "weight": 2}
+            )
+        )
+        kr = self.kr_draft.with_user(self.user_employee)
+        with self.assertRaises(ValidationError) as caught:
+            kr.write({"weight": 0})
+        self.assertEqual(
+            str(caught.exception),
+            KeyResult._okr_validate_kr_vals({"name": kr.name, "weight": 0.0})["weight"],
+        )
+        with self.assertRaises(ValidationError):
+            kr.write({"start_value": 100.0, "target_value": 100.0})
+        self.assertEqual(kr.weight, 1.0)
+        self.assertEqual(kr.target_value, 100.0)
+
+    def test_the_portal_shows_the_models_message(self):
+        self.login(self.user_employee)
+        url = f"/my/okrs/{self.draft.id}/key-results/{self.kr_draft.id}/edit"
+        response = self.post(
+            url,
+            {"name": "Bins", "start_value": "3", "target_value": "3", "weight": "0"},
+        )
+        self.assertEqual(response.status_code, 200)
+        errors = self.env["okr.key.result"]._okr_validate_kr_vals(
+            {"name": "Bins", "start_value": 3.0, "target_value": 3.0, "weight": 0.0}
+        )
+        for message in errors.values():
+            self.assertIn(message.replace("'", "&#39;"), response.text)
+        self.assertEqual(self.kr_draft.target_value, 100.0)
+
+    def test_value_limit_is_the_models_over_rpc_too(self):
+        """The stricter rule: the portal refused numbers beyond 1e12, RPC
+        took them. Both refuse them now; the limit itself is accepted."""
+        KeyResult = self.env["okr.key.result"].with_user(self.user_employee)
+        limit = KeyResult._okr_value_limit()
+        self.assertEqual(limit, 1e12)
+        kr = self.kr_draft.with_user(self.user_employee)
+        for fname in ("start_value", "target_value", "weight"):
+            with self.assertRaises(ValidationError, msg=fname):
+                kr.write({fname: limit * 10})
+        kr.write({"target_value": limit})
+        self.assertEqual(kr.target_value, limit)
+        with self.assertRaises(ValidationError):
+            self._checkin(self.kr_employee, limit * 10, user=self.user_employee)
+        self.assertFalse(self.kr_employee.checkin_ids)
+        # The portal asks the same limit.
+        self.login(self.user_employee)
+        response = self.post(
+            f"/my/okrs/{self.draft.id}/key-results/new",
+            {"name": "Huge", "start_value": "0", "target_value": "1e13"},
+        )
+        self.assertIn("too large for a key result", response.text)
+        self.assertEqual(len(self.draft.key_result_ids), 1)
+
+    def test_confidence_bounds_are_the_models(self):
+        Checkin = self.env["okr.checkin"].with_user(self.user_employee)
+        for confidence in (0, 10):
+            self.assertIsNone(Checkin._okr_confidence_error(confidence))
+        for confidence in (-1, 11, None, 2.5, True):
+            self.assertTrue(Checkin._okr_confidence_error(confidence), confidence)
+        for confidence in (-1, 11):
+            with self.assertRaises(ValidationError):
+                self._checkin(
+                    self.kr_employee, 5, confidence=confidence, user=self.user_employee
+                )
+        self.assertFalse(self.kr_employee.checkin_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalListsAreModelRules(PortalCase):
+    def test_my_and_team_domains(self):
+        Objective = self.env["okr.objective"].with_user(self.user_manager)
+        mine = Objective.with_user(self.user_employee).search(
+            Objective._okr_my_domain(self.user_employee)
+        )
+        self.assertIn(self.obj_employee, mine)
+        self.assertNotIn(self.obj_peer, mine)
+        self.assertTrue(all(o.owner_user_id == self.user_employee for o in mine))
+        plan = self.make_plan()
+        self.assertNotIn(plan.objective_id, mine)
+        team = Objective.search(
+            Objective._okr_team_domain(self.user_manager, self.cycle)
+        )
+        self.assertIn(self.obj_employee, team)
+        self.assertFalse(team.filtered(lambda o: o.owner_user_id == self.user_manager))
+        # Portal users have no team.
+        Portal = Objective.with_user(self.user_portal)
+        self.assertFalse(
+            Portal.search(Portal._okr_team_domain(self.user_portal, self.cycle))
+        )
+
+    def test_my_key_results_and_latest_checkins(self):
+        self.kr_peer.contributor_ids = [Command.link(self.emp_employee.id)]
+        KeyResult = self.env["okr.key.result"].with_user(self.user_employee)
+        mine = KeyResult.search(
+            KeyResult._okr_mine_domain(self.user_employee, self.emp_employee.ids)
+        )
+        self.assertIn(self.kr_employee, mine)
+        self.assertIn(self.kr_peer, mine)
+        self.assertNotIn(self.kr_hr, mine)
+        checkin = self._checkin(self.kr_employee, 20, user=self.user_employee)
+        objectives = (self.obj_employee | self.obj_peer).with_user(self.user_employee)
+        self.assertEqual(
+            objectives._okr_latest_checkin_dates(),
+            {self.obj_employee: checkin.date, self.obj_peer: False},
+        )
+
+    def test_browsed_cycle(self):
+        Cycle = self.env["okr.cycle"].with_user(self.user_portal)
+        current = Cycle._okr_current_cycle()
+        self.assertEqual(Cycle._okr_browsed_cycle(None), current)
+        self.assertEqual(Cycle._okr_browsed_cycle(self.cycle.id), self.cycle)
+        # A month carries learning plans: not a cycle to browse OKRs by.
+        self.assertEqual(Cycle._okr_browsed_cycle(self.cycle_feb.id), current)
+        self.login(self.user_portal)
+        page = self.get(f"/my/okrs/company?cycle={self.cycle_feb.id}")
+        self.assertEqual(page.status_code, 200)
+
+    def test_workflow_steps_follow_the_transition_table(self):
+        draft = self.draft.with_user(self.user_employee)
+        self.assertEqual(draft._okr_workflow_actions(), {"submit"})
+        with self.assertRaises(UserError):
+            draft._okr_workflow_step("approve_myself")
+        # Another person may not take a step on it.
+        with self.assertRaises(AccessError):
+            self.draft.with_user(self.user_peer)._okr_workflow_step("submit")
+        draft._okr_workflow_step("submit")
+        self.assertEqual(self.draft.state, "submitted")
+        self.assertEqual(draft._okr_workflow_actions(), {"withdraw"})
+        # Activating before the approval is refused by the model.
+        with self.assertRaises(UserError):
+            draft._okr_workflow_step("activate")
+        draft._okr_workflow_step("withdraw")
+        self.assertEqual(self.draft.state, "draft")
+        self.draft._approval_force_state("approved")
+        draft.invalidate_recordset()
+        self.assertIn("activate", draft._okr_workflow_actions())
+        self.assertNotIn("submit", draft._okr_workflow_actions())
+
+
+@tagged("post_install", "-at_install")
+class TestFindingFilesAndKinds(PortalCase):
+    def _finding_with_file(self):
+        plan = self.make_plan(name="Mould sensor plan")
+        finding = (
+            self.env["okr.learning.finding"]
+            .with_user(self.user_employee)
+            .create({"plan_id": plan.id, "name": "Sensors of a car plant"})
+        )
+        attachment = finding._learning_attach("visit.txt", b"Line 4 sensors")
+        return finding, attachment
+
+    def test_owner_gets_the_file_others_are_refused(self):
+        finding, attachment = self._finding_with_file()
+        files = finding.with_user(
+            self.user_employee
+        )._learning_downloadable_attachments()
+        self.assertEqual([f["id"] for f in files[finding.id]], attachment.ids)
+        self.assertTrue(files[finding.id][0]["access_token"])
+        for user in (self.user_peer, self.user_portal2):
+            with self.assertRaises(AccessError, msg=user.login):
+                finding.with_user(user)._learning_downloadable_attachments()
+            # Without the token, the file itself is refused too.
+            self.login(user)
+            response = self.url_open(f"/web/content/{attachment.id}?download=true")
+            self.assertNotEqual(response.content, b"Line 4 sensors", user.login)
+
+    def test_kind_default_is_the_models(self):
+        plan = self.make_plan(name="Mould sensor plan")
+        self.login(self.user_employee)
+        response = self.post(
+            f"/my/learning-plans/{plan.id}/findings", {"name": "No kind given"}
+        )
+        self.assertIn("Your finding was added", response.text)
+        Finding = self.env["okr.learning.finding"]
+        self.assertEqual(plan.finding_ids.kind, Finding.default_get(["kind"])["kind"])
