@@ -393,7 +393,7 @@ class OkrPortal(OkrPortalForm):
             "can_checkin_ids": set(key_results._okr_filter_can_checkin().ids),
             "checkins_by_kr": {},
             "charts": {},
-            "pending_checkins": self._okr_pending_values(key_results),
+            "pending_checkins": key_results._okr_pending_figures(),
         }
         if not history:
             return panel
@@ -409,30 +409,6 @@ class OkrPortal(OkrPortalForm):
             for kr in key_results
         }
         return panel
-
-    def _okr_pending_values(self, key_results):
-        """``{key result id: {"value", "confidence", "progress"}}`` of the
-        key results of ``key_results`` a deferred check-in moved but the
-        roll-up job has not reached yet: what the page shows instead of the
-        stored figures, so that the author sees the new value at once."""
-        Checkin = request.env["okr.checkin"]
-        if not key_results or not Checkin._okr_rollup_deferred_mode():
-            return {}
-        # The pending rows are few (a partial index): most pages find none.
-        pending = Checkin.search(
-            [("key_result_id", "in", key_results.ids), ("rollup_pending", "=", True)]
-        ).key_result_id
-        if not pending:
-            return {}
-        latest = pending._okr_latest_checkin_values()
-        return {
-            kr.id: {
-                "value": latest[kr.id]["current_value"],
-                "confidence": latest[kr.id].get("confidence", kr.confidence),
-                "progress": kr._okr_progress_of(latest[kr.id]["current_value"]),
-            }
-            for kr in pending
-        }
 
     def _prepare_okr_detail_values(self, objective, **values):
         env = request.env

@@ -863,6 +863,32 @@ class OkrKeyResult(models.Model):
                 }
         return latest
 
+    def _okr_pending_figures(self):
+        """``{key result id: {"value", "confidence", "progress"}}`` for the
+        key results of ``self`` that a deferred check-in moved but the roll-up
+        job has not reached yet: what a page shows instead of the stored
+        figures, so that the author sees the new value at once. Empty when
+        the roll-up is synchronous (the stored figures are already current).
+        """
+        Checkin = self.env["okr.checkin"]
+        if not self or not Checkin._okr_rollup_deferred_mode():
+            return {}
+        # The pending rows are few (a partial index): most pages find none.
+        pending = Checkin.search(
+            [("key_result_id", "in", self.ids), ("rollup_pending", "=", True)]
+        ).key_result_id
+        if not pending:
+            return {}
+        latest = pending._okr_latest_checkin_values()
+        return {
+            kr.id: {
+                "value": latest[kr.id]["current_value"],
+                "confidence": latest[kr.id].get("confidence", kr.confidence),
+                "progress": kr._okr_progress_of(latest[kr.id]["current_value"]),
+            }
+            for kr in pending
+        }
+
     def _okr_sync_from_checkins(self):
         """Copy the latest check-in of each key result onto it.
 

@@ -80,6 +80,23 @@ class TestOkrCheckinRollup(OkrCase):
         self.assertEqual(self.env["okr.checkin"]._okr_rollup_pending(), 0)
         self.assertEqual(self._stored(self.kr_employee), (30, 6, IN_Q1, 0.3, 0.3))
 
+    def test_pending_figures_are_the_models(self):
+        """What a page shows before the roll-up is the key result's own
+        rule (_okr_pending_figures), read from the check-in itself."""
+        kr = self.kr_employee.with_user(self.user_employee)
+        self.assertEqual(kr._okr_pending_figures(), {})
+        kr.push_checkin(40, confidence=4)
+        self.assertEqual(
+            kr._okr_pending_figures(),
+            {kr.id: {"value": 40, "confidence": 4, "progress": 0.4}},
+        )
+        self.env["okr.checkin"]._okr_rollup_pending()
+        self.assertEqual(kr._okr_pending_figures(), {})
+        # Synchronous mode: the stored figures are current, nothing pends.
+        self.env["ir.config_parameter"].sudo().set_param(DEFERRED_PARAM, "")
+        kr.push_checkin(50, confidence=5)
+        self.assertEqual(kr._okr_pending_figures(), {})
+
     def test_push_checkins_deferred(self):
         ids = (
             self.env["okr.checkin"]
