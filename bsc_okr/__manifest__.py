@@ -91,6 +91,7 @@
         "demo/hr_employee_demo.xml",
         "demo/bsc_demo.xml",
         "demo/okr_demo.xml",
+        "demo/okr_progress_history_demo.xml",
         "demo/okr_learning_demo.xml",
         "demo/bsc_measure_learning_demo.xml",
         "demo/okr_checkin_learning_demo.xml",

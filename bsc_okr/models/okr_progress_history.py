@@ -1,9 +1,11 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
-from ..engine import burnup
+from ..engine import burnup, grading
 
 #: model -> (kind of its rows, unique index of a row per day, its columns)
 _KINDS = {
@@ -129,9 +131,7 @@ class OkrProgressHistory(models.Model):
         # The rows are written when the figures of objectives and key results
         # reach the database: write the pending ones before reading.
         for model in ("okr.key.result", "okr.objective"):
-            self.env[model].flush_model(
-                list(self.env[model]._okr_history_fields)
-            )
+            self.env[model].flush_model(list(self.env[model]._okr_history_fields))
         return super()._search(domain, *args, **kwargs)
 
     # ------------------------------------------------------------------
@@ -147,7 +147,7 @@ class OkrProgressHistory(models.Model):
         """
         if not records:
             return
-        kind, _index, target = _KINDS[records._name]
+        kind = _KINDS[records._name][0]
         day = day or fields.Date.context_today(self)
         cr = self.env.cr
         if kind == "objective":
@@ -179,23 +179,18 @@ class OkrProgressHistory(models.Model):
                     tuple(records.ids),
                 )
             )
-        rows = cr.fetchall()
-        if not rows:
-            return
-        values = SQL(", ").join(
-            SQL(
-                "(%s::int4, %s::int4, %s::int4, %s::int4, %s::int4, %s::date,"
-                " %s::float8, %s::float8, %s::float8, %s::float8)",
+        rows = [
+            (
                 objective_id,
                 key_result_id,
                 owner_id,
                 company_id,
                 cycle_id,
                 day,
-                progress or 0.0,
+                progress,
                 burnup.expected_progress(date_start, date_end, day),
-                float(confidence or 0.0),
-                grade or 0.0,
+                confidence,
+                grade,
             )
             for (
                 objective_id,
@@ -208,6 +203,48 @@ class OkrProgressHistory(models.Model):
                 grade,
                 date_start,
                 date_end,
+            ) in cr.fetchall()
+        ]
+        self._okr_upsert(records._name, rows)
+
+    @api.model
+    def _okr_upsert(self, model_name, rows):
+        """Write ``rows`` of records of ``model_name`` in one statement:
+        ``(objective id, key result id or None, owner id, company id, cycle
+        id, day, progress, expected progress, confidence, grade)``, at most
+        one per record and day. A row equal to the record's latest earlier
+        one is left out (nothing changed); an existing row of that day is
+        updated."""
+        if not rows:
+            return
+        kind, _index, target = _KINDS[model_name]
+        cr = self.env.cr
+        values = SQL(", ").join(
+            SQL(
+                "(%s::int4, %s::int4, %s::int4, %s::int4, %s::int4, %s::date,"
+                " %s::float8, %s::float8, %s::float8, %s::float8)",
+                objective_id,
+                key_result_id,
+                owner_id,
+                company_id,
+                cycle_id,
+                day,
+                progress or 0.0,
+                expected or 0.0,
+                float(confidence or 0.0),
+                grade or 0.0,
+            )
+            for (
+                objective_id,
+                key_result_id,
+                owner_id,
+                company_id,
+                cycle_id,
+                day,
+                progress,
+                expected,
+                confidence,
+                grade,
             ) in rows
         )
         if kind == "objective":
@@ -258,6 +295,95 @@ class OkrProgressHistory(models.Model):
             )
         )
         self.invalidate_model()
+
+    @api.model
+    def _okr_rebuild_from_checkins(self, cycles):
+        """Replay the check-ins of the objectives of ``cycles`` up to today:
+        a row for each day a check-in moved a key result or its objective,
+        with the figures of that day (grades are not replayed). For the demo
+        and for databases whose check-ins predate the history; the same
+        rules as the live figures (``_okr_progress_of``, the engine's
+        roll-ups). Rows of those days are replaced."""
+        if not isinstance(cycles, models.BaseModel):
+            cycles = self.env["okr.cycle"].browse(cycles)  # from a data file
+        today = fields.Date.context_today(self)
+        objectives = (
+            self.env["okr.objective"]
+            .sudo()
+            .search([("cycle_id", "in", cycles.ids), ("state", "!=", "cancelled")])
+        )
+        key_results = objectives.key_result_ids
+        checkins = (
+            self.env["okr.checkin"]
+            .sudo()
+            .search_fetch(
+                [("key_result_id", "in", key_results.ids), ("date", "<=", today)],
+                ["key_result_id", "date", "value", "confidence"],
+                order="date, id",
+            )
+        )
+        days = sorted(set(checkins.mapped("date")))
+        by_kr = defaultdict(list)
+        for checkin in checkins:
+            by_kr[checkin.key_result_id.id].append(checkin)
+        kr_rows, objective_rows = [], []
+        # Before any check-in: the start values. Only what moves gets a row.
+        last_kr = {
+            kr.id: (kr._okr_progress_of(kr.start_value), kr.confidence)
+            for kr in key_results
+        }
+        last_objective = {
+            objective.id: self._okr_rollup(objective, last_kr)
+            for objective in objectives
+        }
+        for day in days:
+            figures = {}
+            for kr in key_results:
+                done = [c for c in by_kr[kr.id] if c.date <= day]
+                value = done[-1].value if done else kr.start_value
+                confidence = done[-1].confidence if done else kr.confidence
+                figures[kr.id] = (kr._okr_progress_of(value), confidence)
+            for objective in objectives:
+                cycle = objective.cycle_id
+                expected = burnup.expected_progress(
+                    cycle.date_start, cycle.date_end, day
+                )
+                head = (objective.id,)
+                tail = (objective.company_id.id, cycle.id, day)
+                for kr in objective.key_result_ids:
+                    if last_kr[kr.id] != figures[kr.id]:
+                        last_kr[kr.id] = progress, confidence = figures[kr.id]
+                        kr_rows.append(
+                            (*head, kr.id, kr.owner_id.id, *tail)
+                            + (progress, expected, confidence, 0.0)
+                        )
+                rollup = self._okr_rollup(objective, figures)
+                if last_objective[objective.id] != rollup:
+                    last_objective[objective.id] = progress, confidence = rollup
+                    objective_rows.append(
+                        (*head, None, objective.owner_id.id, *tail)
+                        + (progress, expected, confidence, 0.0)
+                    )
+        self._okr_upsert("okr.key.result", kr_rows)
+        self._okr_upsert("okr.objective", objective_rows)
+
+    @api.model
+    def _okr_rollup(self, objective, figures):
+        """``(progress, confidence)`` of ``objective`` from its key results'
+        ``figures`` ``{key result id: (progress, confidence)}``: the engine's
+        roll-ups that its stored fields use."""
+        weighted = [
+            (figures[kr.id], kr.weight)
+            for kr in objective.key_result_ids
+            if kr.weight > 0
+        ]
+        progress = grading.objective_progress(
+            [(figure[0], weight) for figure, weight in weighted]
+        )
+        confidence = grading.weighted_mean(
+            (figure[1], weight) for figure, weight in weighted
+        )
+        return progress or 0.0, confidence or 0.0
 
     # ------------------------------------------------------------------
     # Reading: the chart of progress over time

@@ -35,9 +35,7 @@ class TestEngineBurnup(BaseCase):
         day = Q1_START + 6 * WEEK
         self.assertAlmostEqual(burnup.expected_progress(Q1_START, Q1_END, day), 42 / 89)
         self.assertEqual(burnup.expected_progress(Q1_START, Q1_END, Q1_END), 1.0)
-        self.assertEqual(
-            burnup.expected_progress(Q1_START, Q1_END, Q1_END + WEEK), 1.0
-        )
+        self.assertEqual(burnup.expected_progress(Q1_START, Q1_END, Q1_END + WEEK), 1.0)
         self.assertEqual(
             burnup.expected_line(Q1_START, Q1_END), [(Q1_START, 0.0), (Q1_END, 1.0)]
         )
@@ -96,7 +94,9 @@ class TestOkrProgressHistory(HistoryCase):
         week_six = kr_rows.filtered(lambda r: r.date == Q1_START + 6 * WEEK)
         self.assertAlmostEqual(week_six.expected_progress, 42 / 89)
         self.assertAlmostEqual(
-            objective_rows.filtered(lambda r: r.date == week_six.date).expected_progress,
+            objective_rows.filtered(
+                lambda r: r.date == week_six.date
+            ).expected_progress,
             42 / 89,
         )
 
@@ -191,6 +191,31 @@ class TestOkrProgressHistory(HistoryCase):
                 self._rows(self.kr_employee).mapped("confidence"), [6.0, 9.0]
             )
 
+    def test_rebuild_from_checkins(self):
+        """Check-ins that predate the history (or the demo's) are replayed
+        into the rows they would have given, day by day."""
+        with freeze_time("2026-03-01"):
+            for day, value, confidence in (
+                ("2026-01-15", 10, 6),
+                ("2026-01-29", 10, 6),  # no change: no row
+                ("2026-02-12", 40, 4),
+            ):
+                self._checkin(self.kr_employee, value, confidence=confidence, date=day)
+            self.env.flush_all()
+            self.History.search([]).unlink()
+            self.History._okr_rebuild_from_checkins(self.cycle)
+            rows = self._rows(self.kr_employee)
+            self.assertEqual(
+                [str(d) for d in rows.mapped("date")], ["2026-01-15", "2026-02-12"]
+            )
+            self.assertEqual(rows.mapped("progress"), [0.1, 0.4])
+            self.assertEqual(rows.mapped("confidence"), [6.0, 4.0])
+            self.assertAlmostEqual(rows[1].expected_progress, 42 / 89)
+            objective_rows = self._rows(self.obj_employee)
+            self.assertEqual(objective_rows.mapped("progress"), [0.1, 0.4])
+            # Other key results did not move on those days: no row.
+            self.assertFalse(self._rows(self.kr_peer))
+
     def test_history_is_written_in_bulk(self):
         """Recording 1 or 20 objectives' key results costs the same queries,
         and so does a batch of check-ins on them."""
@@ -198,7 +223,9 @@ class TestOkrProgressHistory(HistoryCase):
         def objectives(count):
             records = self.env["okr.objective"]
             for index in range(count):
-                records |= self._make_objective(self.emp_employee, f"Bulk {count}-{index}")
+                records |= self._make_objective(
+                    self.emp_employee, f"Bulk {count}-{index}"
+                )
             self._activate(records)
             self.env.flush_all()
             return records
