@@ -19,8 +19,9 @@ class OkrProgressHistoryMixin(models.AbstractModel):
     #: Stored fields whose change is worth a history row.
     _okr_history_fields = frozenset({"progress", "confidence", "grade"})
 
-    def _write_multi(self, vals_list):
-        result = super()._write_multi(vals_list)
+    # BaseModel._write_multi returns nothing: there is nothing to pass on.
+    def _write_multi(self, vals_list):  # pylint: disable=missing-return
+        super()._write_multi(vals_list)
         changed = [
             record.id
             for record, vals in zip(self, vals_list, strict=True)
@@ -28,7 +29,6 @@ class OkrProgressHistoryMixin(models.AbstractModel):
         ]
         if changed:
             self.browse(changed)._okr_record_history()
-        return result
 
     def _okr_record_history(self):
         """Today's row of each record of ``self``, as stored (bulk)."""

@@ -10,8 +10,9 @@ import doctest
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
 
 from ..engine import burnup
 from ..models.okr_checkin import DEFERRED_PARAM
@@ -316,3 +317,22 @@ class TestOkrProgressHistoryAccess(HistoryCase):
                             "date": "2026-02-13",
                         }
                     )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoProgressHistory(TransactionCase):
+    """The demo's running quarter has history enough for a burn-up."""
+
+    def test_demo_burnup_has_a_shape(self):
+        objective = self.env.ref(
+            "bsc_okr.okr_objective_rd_doll_demo", raise_if_not_found=False
+        )
+        if not objective:
+            self.skipTest("bsc_okr was installed without its demo data")
+        cycle = objective.cycle_id
+        weeks = min(10, ((fields.Date.today() - cycle.date_start).days // 7))
+        chart = objective._okr_burnup_charts()[objective.id]
+        days = {point["x"] for point in chart["series"][0]["points"]}
+        # A point for (nearly) every week of the quarter so far.
+        self.assertGreaterEqual(len(days), weeks)
+        self.assertGreater(len({p["y"] for p in chart["series"][0]["points"]}), 2)

@@ -2,6 +2,12 @@ import { Component, onWillStart, useEffect, useRef } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 import { registry } from "@web/core/registry";
 
+// Both charts give their y axis the same width, so that their days line up.
+const Y_AXIS_WIDTH = 40;
+const fitYAxis = (scale) => {
+    scale.width = Y_AXIS_WIDTH;
+};
+
 const STYLES = {
     actual: { borderColor: "#017e84", backgroundColor: "rgba(1, 126, 132, 0.15)", fill: "start" },
     expected: { borderColor: "#8f8f8f", borderDash: [6, 4], pointRadius: 0, fill: false },
@@ -49,6 +55,10 @@ export class OkrProgressChart extends Component {
 
     get hasData() {
         return (this.spec.series || []).some((s) => s.style === "actual" && s.points.length);
+    }
+
+    get confidenceHeight() {
+        return Math.max(90, Math.round(this.props.height / 2));
     }
 
     get hasConfidence() {
@@ -99,6 +109,7 @@ export class OkrProgressChart extends Component {
                             min: 0,
                             suggestedMax: this.spec.y_max || 100,
                             ticks: { callback: (value) => `${value}%` },
+                            afterFit: fitYAxis,
                         },
                     },
                 },
@@ -126,7 +137,7 @@ export class OkrProgressChart extends Component {
                         plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
                         scales: {
                             x: this.timeScale(false),
-                            y: { min: 0, max: 10, ticks: { stepSize: 5 } },
+                            y: { min: 0, max: 10, ticks: { stepSize: 5 }, afterFit: fitYAxis },
                         },
                     },
                 })
