@@ -74,7 +74,11 @@
     "assets": {
         "web.assets_backend": [
             "bsc_okr/static/src/strategy_map/**/*",
-            "bsc_okr/static/src/okr/**/*",
+            "bsc_okr/static/src/progress_chart/**/*",
+        ],
+        "web.assets_frontend": [
+            "bsc_okr/static/src/progress_chart/progress_chart.js",
+            "bsc_okr/static/src/progress_chart/progress_chart.xml",
         ],
         "web.assets_tests": [
             "bsc_okr/static/tests/tours/**/*",
@@ -87,6 +91,7 @@
         "demo/hr_employee_demo.xml",
         "demo/bsc_demo.xml",
         "demo/okr_demo.xml",
+        "demo/okr_progress_history_demo.xml",
         "demo/okr_learning_demo.xml",
         "demo/bsc_measure_learning_demo.xml",
         "demo/okr_checkin_learning_demo.xml",

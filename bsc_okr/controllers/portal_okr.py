@@ -6,6 +6,8 @@ every rule (open cycles, who may edit, check-ins due, direction), and render.
 Learning plans are in ``portal_learning``.
 """
 
+import json
+
 from werkzeug.exceptions import NotFound
 
 from odoo import Command, fields
@@ -369,21 +371,14 @@ class OkrPortal(OkrPortalForm):
     # ------------------------------------------------------------------
     # One objective
     # ------------------------------------------------------------------
-    def _okr_chart(self, key_result, checkins):
-        """Points of a small SVG line chart (0..100 x 0..40) of a key
-        result's progress over its check-ins; no JavaScript needed."""
-        progresses = [key_result._okr_progress_of(c.value) for c in checkins]
-        if not progresses:
+    def _okr_chart_props(self, chart, height):
+        """The props of the ``bsc_okr.progress_chart`` component (Chart.js)
+        drawing ``chart``, a specification the models built
+        (``okr.progress.history._okr_chart``); None when it has no point."""
+        actual = chart and chart["series"][0]["points"]
+        if not actual:
             return None
-        progresses = [0.0, *progresses] if len(progresses) == 1 else progresses
-        top = max(1.0, *progresses)
-        step = 100.0 / (len(progresses) - 1)
-        points = " ".join(
-            f"{index * step:.1f},{40 - 38 * max(0.0, p) / top:.1f}"
-            for index, p in enumerate(progresses)
-        )
-        goal = 40 - 38 / top
-        return {"points": points, "goal": f"{goal:.1f}"}
+        return json.dumps({"chart": chart, "height": height})
 
     def _okr_checkin_panel(self, key_results, history=True):
         """What the check-in panel of ``key_results`` shows: the form for
@@ -404,9 +399,9 @@ class OkrPortal(OkrPortalForm):
         for checkin in checkins:
             by_kr[checkin.key_result_id.id].append(checkin)
         panel["checkins_by_kr"] = by_kr
+        charts = key_results._okr_checkin_charts()
         panel["charts"] = {
-            kr.id: self._okr_chart(kr, list(reversed(by_kr[kr.id])))
-            for kr in key_results
+            kr.id: self._okr_chart_props(charts.get(kr.id), 120) for kr in key_results
         }
         return panel
 
@@ -426,6 +421,9 @@ class OkrPortal(OkrPortalForm):
             objective=objective,
             owner_name=public.owner_name,
             key_results=key_results,
+            burnup=self._okr_chart_props(
+                objective._okr_burnup_charts().get(objective.id), 220
+            ),
             **self._okr_checkin_panel(key_results),
             can_edit=objective._okr_can_edit(),
             workflow_actions=objective._okr_workflow_actions(),

@@ -10,6 +10,8 @@ plus numpy and scipy for the statistics of :mod:`.evidence`.
 - :mod:`.graph`: cause-effect links of the strategy map and OKR alignment
   (paths and cycle detection);
 - :mod:`.periods`: month, quarter and accumulation-window arithmetic;
+- :mod:`.burnup`: expected progress of an OKR cycle (the burn-up's straight
+  line);
 - :mod:`.evidence`: statistical support of the map's cause-effect links
   (lagged correlation, Granger F-tests, Benjamini-Hochberg q-values);
 - :mod:`.transitions`: the approval workflow's transition table, checked and

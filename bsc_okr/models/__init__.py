@@ -29,11 +29,13 @@ from . import bsc_score
 from . import bsc_initiative
 from . import bsc_initiative_milestone
 from . import hr_employee
+from . import okr_progress_history_mixin
 from . import okr_cycle
 from . import okr_objective
 from . import okr_objective_public
 from . import okr_key_result
 from . import okr_checkin
+from . import okr_progress_history
 from . import bsc_objective_okr
 from . import bsc_scorecard_okr
 from . import ir_module_module

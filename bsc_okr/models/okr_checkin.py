@@ -452,6 +452,9 @@ class OkrCheckin(models.Model):
             key_results.modified(fnames)
             key_results.flush_recordset()
             self.env.flush_all()
+            # The flush above wrote the history of what the ORM recomputed;
+            # the key results' own confidence moved in SQL, unseen by it.
+            key_results._okr_record_history()
         cr.execute(
             SQL(
                 "UPDATE okr_checkin SET rollup_pending = FALSE WHERE id IN %s",

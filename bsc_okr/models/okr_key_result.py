@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -30,6 +31,7 @@ class OkrKeyResult(models.Model):
     _inherit = [
         "bsc.live.source.mixin",
         "bsc.progress.mixin",
+        "okr.progress.history.mixin",
         "bsc.authored.text.mixin",
     ]
     _order = "objective_id, sequence, id"
@@ -321,32 +323,42 @@ class OkrKeyResult(models.Model):
 
     @api.depends(
         "checkin_ids.date",
-        "checkin_ids.value",
+        "checkin_ids.progress",
         "checkin_ids.confidence",
-        "start_value",
-        "target_value",
+        "cycle_id.date_start",
+        "cycle_id.date_end",
     )
     def _compute_checkin_chart(self):
+        charts = self._okr_checkin_charts()
+        for key_result in self:
+            key_result.checkin_chart = charts.get(key_result._origin.id)
+
+    def _okr_checkin_charts(self):
+        """``{key result id: chart}``: the progress of each key result at
+        its check-ins against the cycle's expected line, confidence below
+        (one query for all, with the reader's rights). The back-end form and
+        the portal pages both draw it."""
+        ids = [kr_id for kr_id in self._origin.ids if kr_id]
         checkins = self.env["okr.checkin"].search_fetch(
-            [("key_result_id", "in", self.ids)],
-            ["key_result_id", "date", "value", "confidence"],
+            [("key_result_id", "in", ids)],
+            ["key_result_id", "date", "progress", "confidence"],
             order="date, id",
         )
-        points = {key_result: [] for key_result in self}
+        progress, confidence = defaultdict(list), defaultdict(list)
         for checkin in checkins:
-            points[checkin.key_result_id].append(
-                {
-                    "date": fields.Date.to_string(checkin.date),
-                    "value": checkin.value,
-                    "confidence": checkin.confidence,
-                }
+            progress[checkin.key_result_id.id].append((checkin.date, checkin.progress))
+            confidence[checkin.key_result_id.id].append(
+                (checkin.date, checkin.confidence)
             )
-        for key_result in self:
-            key_result.checkin_chart = {
-                "start": key_result.start_value,
-                "target": key_result.target_value,
-                "points": points.get(key_result, []),
-            }
+        History = self.env["okr.progress.history"]
+        return {
+            key_result.id: History._okr_chart(
+                key_result.cycle_id,
+                progress[key_result.id],
+                confidence[key_result.id],
+            )
+            for key_result in self.browse(ids)
+        }
 
     # ------------------------------------------------------------------
     # Constraints

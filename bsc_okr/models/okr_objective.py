@@ -63,6 +63,7 @@ class OkrObjective(models.Model):
     _inherit = [
         "okr.approval.mixin",
         "bsc.progress.mixin",
+        "okr.progress.history.mixin",
         "bsc.authored.text.mixin",
     ]
     _order = "cycle_id desc, sequence, id"
@@ -302,6 +303,11 @@ class OkrObjective(models.Model):
         digits=(3, 1),
         help="Weighted mean of the key results' latest confidence (0-10).",
     )
+    burnup_chart = fields.Json(
+        compute="_compute_burnup_chart",
+        help="Technical: the burn-up drawn on the form (actual against "
+        "expected progress, confidence below), from the progress history.",
+    )
     state = fields.Selection(
         selection=STATES,
         required=True,
@@ -437,6 +443,35 @@ class OkrObjective(models.Model):
             krs = objective.key_result_ids.filtered(lambda kr: kr.weight > 0)
             confidence = grading.weighted_mean((kr.confidence, kr.weight) for kr in krs)
             objective.confidence = confidence or 0.0
+
+    @api.depends_context("uid")
+    @api.depends("progress", "confidence", "cycle_id.date_start", "cycle_id.date_end")
+    def _compute_burnup_chart(self):
+        charts = self._okr_burnup_charts()
+        for objective in self:
+            objective.burnup_chart = charts.get(objective._origin.id)
+
+    def _okr_burnup_charts(self):
+        """``{objective id: chart}``: the burn-up of each objective, from its
+        progress history read with the reader's rights (one query for all).
+        The back-end form and the portal page both draw it."""
+        ids = [objective_id for objective_id in self._origin.ids if objective_id]
+        rows = self.env["okr.progress.history"].search_fetch(
+            [("kind", "=", "objective"), ("objective_id", "in", ids)],
+            ["objective_id", "date", "progress", "confidence"],
+            order="date, id",
+        )
+        progress, confidence = defaultdict(list), defaultdict(list)
+        for row in rows:
+            progress[row.objective_id.id].append((row.date, row.progress))
+            confidence[row.objective_id.id].append((row.date, row.confidence))
+        History = self.env["okr.progress.history"]
+        return {
+            objective.id: History._okr_chart(
+                objective.cycle_id, progress[objective.id], confidence[objective.id]
+            )
+            for objective in self.browse(ids)
+        }
 
     @api.depends("key_result_ids.is_stale")
     def _compute_is_stale(self):

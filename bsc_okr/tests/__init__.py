@@ -18,6 +18,7 @@ from . import test_bsc_cron
 from . import test_okr_checkin
 from . import test_okr_push_checkins
 from . import test_okr_checkin_rollup
+from . import test_okr_progress_history
 from . import test_okr_security
 from . import test_okr_grading
 from . import test_okr_alignment

@@ -96,6 +96,11 @@ class WallCase(LearningCase):
                 kr, 1, confidence=3, comment=f"{secret} comment", user=cls.user_employee
             )
         cls.wall_checkins = checkins
+        # The check-ins moved the figures: history rows of every attacked
+        # objective and key result.
+        cls.wall_progress_history = cls.env["okr.progress.history"].search(
+            [("objective_id", "in", cls.wall_objectives.ids)]
+        )
         cls.wall_stage_rows = cls.env["okr.learning.stage.report"].search(
             [("plan_id", "=", cls.wall_plan.id)]
         )
@@ -169,6 +174,13 @@ class TestAppraisalWall(WallCase):
         """The wall is not a blanket denial: the same routes show the
         manager their team's OKRs."""
         self._run("manager")
+
+    def test_progress_history_is_attacked(self):
+        # One row per objective and one per key result (the check-ins).
+        self.assertEqual(
+            len(self.wall_progress_history),
+            len(self.wall_objectives) + len(self.wall_key_results),
+        )
 
     def test_every_okr_model_is_in_the_matrix(self):
         missing = wm.walled_models(self.env) - set(wm.MODELS) - set(wm.NOT_PERSONAL)

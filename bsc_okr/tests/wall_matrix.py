@@ -61,6 +61,15 @@ MODELS = {
         "aggregates": ["confidence:avg", "value:sum"],
         "many2one": ["key_result_id", "objective_id"],
     },
+    "okr.progress.history": {
+        "export": ["progress", "confidence"],
+        # No _rec_name: name_search finds nothing for anybody.
+        "name_search": False,
+        "targets": "wall_progress_history",
+        "employee_field": "owner_id",
+        "aggregates": ["progress:avg", "confidence:avg"],
+        "many2one": ["objective_id", "key_result_id"],
+    },
     "okr.learning.plan": {
         "export": ["name"],
         "targets": "wall_plans",
