@@ -574,20 +574,24 @@ class OkrCycle(models.Model):
         if self.state == "running" and self.date_end <= today:
             return "grade"
         if self.state == "grading":
-            opened = self.grading_date or self.date_end
-            if not self._okr_ungraded_objectives() or today >= opened + (
-                datetime.timedelta(days=company.okr_grading_grace_days)
+            if (
+                not self._okr_ungraded_objectives(limit=1)
+                or today >= self._okr_grading_close_date()
             ):
                 return "close"
-            if not self.grading_reminder_date and today >= opened + (
-                datetime.timedelta(days=company.okr_grading_reminder_days)
-            ):
+            reminder = self._okr_grading_opened_date() + datetime.timedelta(
+                days=company.okr_grading_reminder_days
+            )
+            if not self.grading_reminder_date and today >= reminder:
                 return "remind"
         return None
 
-    def _okr_ungraded_objectives(self):
+    def _okr_ungraded_objectives(self, limit=None):
         """The objectives of this cycle still waiting for their grading."""
-        return self.objective_ids.filtered(lambda o: o.state == "active")
+        self.ensure_one()
+        return self.env["okr.objective"].search(
+            [("cycle_id", "=", self.id), ("state", "=", "active")], limit=limit
+        )
 
     def _okr_advance(self, today):
         """Take every step due on ``today`` (a cycle the job had not seen
@@ -640,7 +644,7 @@ class OkrCycle(models.Model):
         )
 
     def _okr_step_close(self, today):
-        graded = not self._okr_ungraded_objectives()
+        graded = not self._okr_ungraded_objectives(limit=1)
         self.action_close()
         if graded:
             return self.env._("Closed automatically: every objective is graded.")
@@ -650,11 +654,16 @@ class OkrCycle(models.Model):
             days=self.company_id.okr_grading_grace_days,
         )
 
+    def _okr_grading_opened_date(self):
+        """The day grading opened (the end date for a cycle graded before
+        the day was recorded)."""
+        self.ensure_one()
+        return self.grading_date or self.date_end
+
     def _okr_grading_close_date(self):
         """The day this cycle closes by itself at the latest."""
         self.ensure_one()
-        opened = self.grading_date or self.date_end
-        return opened + datetime.timedelta(
+        return self._okr_grading_opened_date() + datetime.timedelta(
             days=self.company_id.okr_grading_grace_days
         )
 
@@ -664,8 +673,8 @@ class OkrCycle(models.Model):
         objectives with links they can open (``/my`` for portal users).
 
         ``message_notify`` delivers it as each person chose (inbox or
-        e-mail; e-mails are queued). A template an administrator broke is logged and that person
-        skipped; the others are still served.
+        e-mail; e-mails are queued). A template an administrator broke is
+        logged and that person skipped; the others are still served.
         """
         self.ensure_one()
         template = self.env.ref(xmlid, raise_if_not_found=False)

@@ -98,7 +98,9 @@ class TestOkrCycleAutomation(OkrCase):
                 self.assertEqual(self.cycle.state, q1_state)
                 q2 = self._company_cycles(date_start=Q2_START)
                 self.assertEqual(len(q2), 1, "the next quarter is planned ahead")
-                self.assertEqual(q2.state, "planning" if day < "2026-04-01" else "running")
+                self.assertEqual(
+                    q2.state, "planning" if day < "2026-04-01" else "running"
+                )
         self.assertEqual(self.cycle.grading_date, Q1_END)
         self.assertEqual(q2.date_end, datetime.date(2026, 6, 30))
         self.assertEqual(q2.name, "Q2 2026")
@@ -109,7 +111,10 @@ class TestOkrCycleAutomation(OkrCase):
         self.assertTrue(any("Grading opened automatically" in note for note in notes))
         self.assertTrue(any("grace period of 14 days" in note for note in notes))
         self.assertTrue(
-            any("Started automatically" in note for note in self._notes(q2).mapped("body"))
+            any(
+                "Started automatically" in note
+                for note in self._notes(q2).mapped("body")
+            )
         )
 
     def test_grading_activities_opened_once(self):
@@ -224,7 +229,13 @@ class TestOkrCycleAutomation(OkrCase):
         self.assertFalse(self._grading_activities())
 
     def test_twice_the_same_day_changes_nothing(self):
-        for day in ("2026-03-30", "2026-03-31", "2026-04-01", "2026-04-05", "2026-04-14"):
+        for day in (
+            "2026-03-30",
+            "2026-03-31",
+            "2026-04-01",
+            "2026-04-05",
+            "2026-04-14",
+        ):
             self._advance(day)
             before = self._snapshot()
             states = self._company_cycles().mapped(lambda c: (c.id, c.state))
@@ -258,7 +269,9 @@ class TestOkrCycleAutomation(OkrCase):
         q2 = self.Cycle.browse(self.cycle.action_generate_next()["res_id"])
         self._advance("2026-03-10")
         self._advance("2026-03-11")
-        self.assertEqual(self._company_cycles(date_start=Q2_START, cycle_type="quarter"), q2)
+        self.assertEqual(
+            self._company_cycles(date_start=Q2_START, cycle_type="quarter"), q2
+        )
         self.assertEqual(self.cycle.next_cycle_id, q2)
         april = self._company_cycles(cycle_type="month", date_start=Q2_START)
         self.assertEqual(len(april), 1)
@@ -267,7 +280,9 @@ class TestOkrCycleAutomation(OkrCase):
         self.assertEqual(month.next_cycle_id, april)
         self.assertEqual(month.state, "running")
         self.assertEqual(
-            self._company_cycles(cycle_type="custom"), custom, "custom cycles are one-offs"
+            self._company_cycles(cycle_type="custom"),
+            custom,
+            "custom cycles are one-offs",
         )
         self.assertEqual(custom.state, "running")
 
@@ -325,9 +340,7 @@ class TestOkrCycleAutomation(OkrCase):
                 "date_end": "2026-05-31",
             }
         )
-        self.assertEqual(
-            len(self.Cycle.search([("name", "=", "Sprint 1")])), 2
-        )
+        self.assertEqual(len(self.Cycle.search([("name", "=", "Sprint 1")])), 2)
 
     def test_appraisal_officer_gets_nothing(self):
         for day in ("2026-03-31", "2026-04-05", "2026-04-14"):
@@ -370,7 +383,10 @@ class TestOkrCycleAutomation(OkrCase):
             ({"okr_grading_grace_days": 400}, "1 to 90 days"),
             ({"okr_grading_reminder_days": 14}, "must come before"),
         ):
-            with self.subTest(vals=vals), self.assertRaisesRegex(ValidationError, pattern):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, pattern),
+            ):
                 self.company.write(vals)
         settings = self.env["res.config.settings"].create(
             {"okr_grading_reminder_days": 3, "okr_grading_grace_days": 10}
