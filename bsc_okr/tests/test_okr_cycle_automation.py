@@ -8,12 +8,14 @@ the automation away from them.
 """
 
 import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models import okr_cycle
 from .okr_common import Q1_END, OkrCase
 
 Q2_START = datetime.date(2026, 4, 1)
@@ -398,4 +400,65 @@ class TestOkrCycleAutomation(OkrCase):
                 self.env.company.okr_grading_grace_days,
             ),
             (3, 10),
+        )
+
+    def test_a_failing_cycle_waits_alone_until_tomorrow(self):
+        pilot = self.Cycle.create(
+            {
+                "name": "Pilot",
+                "cycle_type": "custom",
+                "company_id": self.company.id,
+                "date_start": "2026-03-01",
+                "date_end": "2026-03-20",
+            }
+        )
+        Cycle = type(self.Cycle)
+        start = Cycle.action_start
+
+        def broken_start(cycles):
+            if cycles == pilot:
+                raise UserError("boom")
+            return start(cycles)
+
+        with (
+            patch.object(Cycle, "action_start", broken_start),
+            self.assertLogs("odoo.addons.bsc_okr.models.okr_cycle", "ERROR"),
+        ):
+            self._advance("2026-03-31")
+        self.assertEqual(pilot.state, "planning", "rolled back alone")
+        self.assertEqual(pilot.automation_error_date, datetime.date(2026, 3, 31))
+        self.assertFalse(self._notes(pilot))
+        self.assertEqual(self.cycle.state, "grading", "the others moved on")
+        with patch.object(Cycle, "action_start", broken_start):
+            with freeze_time("2026-03-31"):
+                self.assertNotIn(pilot, self.Cycle._okr_due_cycles(Q1_END))
+            self._advance("2026-03-31")  # no retry, no log today
+        self._advance("2026-04-01")
+        self.assertEqual(pilot.state, "closed", "started, graded, closed (empty)")
+
+    def test_batches_report_their_progress(self):
+        self.Cycle.create(
+            {
+                "name": "Pilot",
+                "cycle_type": "custom",
+                "company_id": self.company.id,
+                "date_start": "2026-03-01",
+                "date_end": "2026-06-20",
+            }
+        )
+        IrCron = type(self.env["ir.cron"])
+        with (
+            patch.object(okr_cycle, "ADVANCE_BATCH", 1),
+            patch.object(IrCron, "_notify_progress", autospec=True) as progress,
+        ):
+            self._advance("2026-03-31")
+            first = progress.call_args.kwargs
+            self.assertEqual(first["done"], 1)
+            self.assertGreaterEqual(first["remaining"], 1)
+            for _i in range(first["remaining"]):
+                self._advance("2026-03-31")
+            self.assertEqual(progress.call_args.kwargs["remaining"], 0)
+        self.assertEqual(self.cycle.state, "grading")
+        self.assertEqual(
+            self._company_cycles(name="Pilot").state, "running", "both batches ran"
         )
