@@ -414,10 +414,11 @@ class TestOkrCycleAutomation(OkrCase):
         )
         Cycle = type(self.Cycle)
         start = Cycle.action_start
+        boom = UserError("Disk full")
 
         def broken_start(cycles):
             if cycles == pilot:
-                raise UserError("boom")
+                raise boom
             return start(cycles)
 
         with (
