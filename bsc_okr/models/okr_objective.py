@@ -1053,7 +1053,9 @@ class OkrObjective(models.Model):
         people = defaultdict(lambda: self.browse())
         for objective in self:
             user = objective.owner_user_id
-            if user and not user.has_group("bsc_okr.group_kpi_appraisal"):
+            # sudo: whoever moves the cycle may not read other users' groups;
+            # membership is only read here to leave appraisal staff out.
+            if user and not user.sudo()._has_group("bsc_okr.group_kpi_appraisal"):
                 people[user] |= objective
         return dict(people)
 

@@ -463,3 +463,12 @@ class TestOkrCycleAutomation(OkrCase):
         self.assertEqual(
             self._company_cycles(name="Pilot").state, "running", "both batches ran"
         )
+
+    @freeze_time("2026-03-20")
+    def test_okr_admin_button_sends_the_same_messages(self):
+        self.cycle.with_user(self.user_okr_admin).action_start_grading()
+        self.assertEqual(self.cycle.grading_date, datetime.date(2026, 3, 20))
+        messages = self._cycle_messages(self.cycle, "Grading is open")
+        self.assertEqual(len(messages), 5)
+        self.assertNotIn(self.user_hr.partner_id, messages.partner_ids)
+        self.assertEqual(len(self._grading_activities()), 5)
