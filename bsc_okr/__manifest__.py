@@ -44,6 +44,8 @@
         "security/okr_approval_security.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/okr_cycle_mail_templates.xml",
+        "data/okr_cycle_data.xml",
         "views/okr_approval_request_views.xml",
         "views/okr_stage_history_views.xml",
         "wizard/okr_approval_reject_wizard_views.xml",

@@ -1,4 +1,7 @@
 import datetime
+import logging
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -11,6 +14,14 @@ from .bsc_period import month_label
 OPEN_STATES = ("planning", "running")
 #: The phases whose objectives are shown as "this cycle's".
 CURRENT_STATES = ("running", "grading")
+#: The cycles whose next one the daily job plans ahead; a custom cycle (a
+#: pilot, a sprint) is a one-off.
+RECURRING_TYPES = ("quarter", "month")
+#: Cycles one call of the daily job moves; the cron runner commits after
+#: each call and calls again while some are left (the progress API).
+ADVANCE_BATCH = 20
+
+_logger = logging.getLogger(__name__)
 
 
 class OkrCycle(models.Model):
@@ -63,6 +74,34 @@ class OkrCycle(models.Model):
         "them. Closed: nothing moves any more.",
     )
     objective_ids = fields.One2many("okr.objective", "cycle_id")
+    grading_date = fields.Date(
+        string="Grading Opened On",
+        readonly=True,
+        copy=False,
+        help="The day grading opened; the grading reminder and the grace "
+        "period of the company count from it.",
+    )
+    grading_reminder_date = fields.Date(
+        string="Grading Reminder Sent On",
+        readonly=True,
+        copy=False,
+        help="The day the owners who had not graded yet were reminded; the "
+        "reminder goes out once per grading.",
+    )
+    next_cycle_id = fields.Many2one(
+        "okr.cycle",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The cycle that follows this one, planned ahead so that people "
+        "can draft their next OKRs before this one ends.",
+    )
+    automation_error_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The last day the daily job could not move this cycle (the "
+        "server log says why); it tries again the next day.",
+    )
     objective_count = fields.Integer(compute="_compute_objective_count")
 
     _sql_constraints = [
@@ -98,6 +137,55 @@ class OkrCycle(models.Model):
             cycle.date_start, cycle.date_end = start, end
             cycle.name = self._default_name(cycle.cycle_type, start, end)
 
+    @api.constrains("date_start", "date_end", "cycle_type", "company_id")
+    def _check_overlap(self):
+        """Two cycles of one type in one company never share a day: the
+        daily job, the default cycle and the reports all assume one current
+        quarter (month, custom cycle) at a time. A custom cycle may run
+        inside a quarter."""
+        for cycle in self:
+            other = self.search(
+                [
+                    ("id", "!=", cycle.id),
+                    ("company_id", "=", cycle.company_id.id),
+                    ("cycle_type", "=", cycle.cycle_type),
+                    ("date_start", "<=", cycle.date_end),
+                    ("date_end", ">=", cycle.date_start),
+                ],
+                limit=1,
+            )
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "The cycle %(cycle)s (%(start)s to %(end)s) overlaps "
+                        "%(other)s (%(other_start)s to %(other_end)s); cycles "
+                        "of one type cannot share a day.",
+                        cycle=cycle.name,
+                        start=format_date(self.env, cycle.date_start),
+                        end=format_date(self.env, cycle.date_end),
+                        other=other.name,
+                        other_start=format_date(self.env, other.date_start),
+                        other_end=format_date(self.env, other.date_end),
+                    )
+                )
+
+    @api.model
+    def _check_date_order(self, name, date_start, date_end):
+        """Refuse an end before the start with a message, before the
+        database's CHECK would refuse it with a bare error."""
+        start = fields.Date.to_date(date_start)
+        end = fields.Date.to_date(date_end)
+        if start and end and end < start:
+            raise ValidationError(
+                self.env._(
+                    "The cycle %(cycle)s cannot end on %(end)s, before it "
+                    "starts on %(start)s.",
+                    cycle=name or "",
+                    start=format_date(self.env, start),
+                    end=format_date(self.env, end),
+                )
+            )
+
     @api.constrains("date_start", "date_end", "cycle_type")
     def _check_dates(self):
         for cycle in self:
@@ -119,6 +207,10 @@ class OkrCycle(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_date_order(
+                vals.get("name"), vals.get("date_start"), vals.get("date_end")
+            )
         cycles = super().create(vals_list)
         cycles._bsc_localize_names()
         return cycles
@@ -130,6 +222,13 @@ class OkrCycle(models.Model):
             raise UserError(
                 self.env._("Use the buttons of the cycle to change its state.")
             )
+        if {"date_start", "date_end"} & set(vals):
+            for cycle in self:
+                self._check_date_order(
+                    vals.get("name", cycle.name),
+                    vals.get("date_start", cycle.date_start),
+                    vals.get("date_end", cycle.date_end),
+                )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -144,8 +243,9 @@ class OkrCycle(models.Model):
                     )
                 )
 
-    def _set_state(self, new_state, allowed_from):
-        """Move the cycles to ``new_state``; the single place the state changes."""
+    def _set_state(self, new_state, allowed_from, extra_vals=None):
+        """Move the cycles to ``new_state``; the single place the state
+        changes. ``extra_vals``: the dates the step records with it."""
         labels = dict(self._fields["state"]._description_selection(self.env))
         for cycle in self:
             if cycle.state not in allowed_from:
@@ -161,7 +261,7 @@ class OkrCycle(models.Model):
         # The ACL already limits writing cycles to OKR administrators; sudo
         # only lifts the guard of write() against direct state changes.
         self.check_access("write")
-        self.sudo().write({"state": new_state})
+        self.sudo().write({"state": new_state, **(extra_vals or {})})
 
     def action_start(self):
         """Planning -> running: check-ins open."""
@@ -169,9 +269,23 @@ class OkrCycle(models.Model):
         return True
 
     def action_start_grading(self):
-        """Running -> grading: grades are computed, owners are reminded."""
-        self._set_state("grading", ("running",))
-        self.objective_ids.filtered(lambda o: o.state == "active")._notify_grading()
+        """Running -> grading: grades are computed, owners are asked to
+        review them (an activity each, and the "grading is open" message)."""
+        self._set_state(
+            "grading",
+            ("running",),
+            {
+                "grading_date": fields.Date.context_today(self),
+                "grading_reminder_date": False,
+            },
+        )
+        for cycle in self:
+            active = cycle.objective_ids.filtered(lambda o: o.state == "active")
+            active._notify_grading()
+            cycle._okr_send_template(
+                "bsc_okr.okr_cycle_mail_template_grading_open",
+                active._okr_people_to_notify(),
+            )
         return True
 
     def action_back_to_running(self):
@@ -186,30 +300,18 @@ class OkrCycle(models.Model):
         self.objective_ids.filtered(
             lambda o: o.state == "active"
         )._okr_apply_system_state("graded")
+        for cycle in self:
+            cycle._okr_send_template(
+                "bsc_okr.okr_cycle_mail_template_closed",
+                cycle.objective_ids.filtered(
+                    lambda o: o.state == "graded"
+                )._okr_people_to_notify(),
+            )
         return True
 
     def action_generate_next(self):
         """Create (or find) the cycle that follows each of these; open it."""
-        cycles = self.browse()
-        for cycle in self:
-            start, end = cycle._next_bounds()
-            existing = self.search(
-                [
-                    ("company_id", "=", cycle.company_id.id),
-                    ("cycle_type", "=", cycle.cycle_type),
-                    ("date_start", "=", start),
-                ],
-                limit=1,
-            )
-            cycles |= existing or self.create(
-                {
-                    "name": self._default_name(cycle.cycle_type, start, end),
-                    "company_id": cycle.company_id.id,
-                    "cycle_type": cycle.cycle_type,
-                    "date_start": start,
-                    "date_end": end,
-                }
-            )
+        cycles = self._okr_ensure_next()
         action = {
             "type": "ir.actions.act_window",
             "res_model": "okr.cycle",
@@ -392,6 +494,243 @@ class OkrCycle(models.Model):
             ),
             langs,
         )
+
+    def _okr_ensure_next(self):
+        """The cycle that follows each of these, found or created in
+        planning, and remembered as ``next_cycle_id``: never two."""
+        cycles = self.browse()
+        for cycle in self:
+            start, end = cycle._next_bounds()
+            following = self.search(
+                [
+                    ("company_id", "=", cycle.company_id.id),
+                    ("cycle_type", "=", cycle.cycle_type),
+                    ("date_start", "=", start),
+                ],
+                limit=1,
+            ) or self.create(
+                {
+                    "name": self._default_name(cycle.cycle_type, start, end),
+                    "company_id": cycle.company_id.id,
+                    "cycle_type": cycle.cycle_type,
+                    "date_start": start,
+                    "date_end": end,
+                }
+            )
+            if cycle.next_cycle_id != following:
+                cycle.next_cycle_id = following
+            cycles |= following
+        return cycles
+
+    # ------------------------------------------------------------------
+    # The daily job: cycles that run themselves
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_advance(self):
+        """Daily: move each cycle by its dates (see :meth:`_okr_next_step`).
+
+        One batch of cycles per call; the cron runner commits and calls
+        again while cycles are left (the progress API of ir.cron), so a crash
+        loses one batch's transaction and nothing else. Each step is recorded
+        on the cycle (its state, ``grading_reminder_date``, ``next_cycle_id``)
+        before the transaction commits, so a rerun, the same day or after a
+        crash, finds nothing left to do for what was done. A cycle whose step
+        fails is rolled back alone, logged, and left until the next day.
+        """
+        today = fields.Date.context_today(self)
+        due = self._okr_due_cycles(today)
+        batch = due[:ADVANCE_BATCH]
+        for cycle in batch:
+            cycle._okr_advance(today)
+        remaining = len(self._okr_due_cycles(today))
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+
+    @api.model
+    def _okr_due_cycles(self, today):
+        """The cycles with a step due ``today`` (not those that failed today)."""
+        candidates = self.search(
+            [
+                ("state", "!=", "closed"),
+                "|",
+                ("automation_error_date", "=", False),
+                ("automation_error_date", "!=", today),
+            ],
+            order="date_start, id",
+        )
+        return candidates.filtered(lambda cycle: cycle._okr_next_step(today))
+
+    def _okr_next_step(self, today):
+        """The step this cycle waits for on ``today``, or None.
+
+        - ``plan_next``: a running (or grading) quarter or month without its
+          next cycle;
+        - ``start``: planning, its start date has come;
+        - ``grade``: running, its end date has come;
+        - ``close``: grading, and every objective graded or the company's
+          grace period over;
+        - ``remind``: grading, the company's reminder delay over, some owners
+          have not graded, and no reminder went out yet.
+        """
+        self.ensure_one()
+        company = self.company_id
+        if (
+            self.state in CURRENT_STATES
+            and self.cycle_type in RECURRING_TYPES
+            and not self.next_cycle_id
+        ):
+            return "plan_next"
+        if self.state == "planning" and self.date_start <= today:
+            return "start"
+        if self.state == "running" and self.date_end <= today:
+            return "grade"
+        if self.state == "grading":
+            if (
+                not self._okr_ungraded_objectives(limit=1)
+                or today >= self._okr_grading_close_date()
+            ):
+                return "close"
+            reminder = self._okr_grading_opened_date() + datetime.timedelta(
+                days=company.okr_grading_reminder_days
+            )
+            if not self.grading_reminder_date and today >= reminder:
+                return "remind"
+        return None
+
+    def _okr_ungraded_objectives(self, limit=None):
+        """The objectives of this cycle still waiting for their grading."""
+        self.ensure_one()
+        return self.env["okr.objective"].search(
+            [("cycle_id", "=", self.id), ("state", "=", "active")], limit=limit
+        )
+
+    def _okr_advance(self, today):
+        """Take every step due on ``today`` (a cycle the job had not seen
+        for a while may start, be graded and plan its next one at once),
+        each logged in the chatter; on an error, roll this cycle back, log
+        it, and leave it until tomorrow."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                # A planning cycle may be due a step again after its start;
+                # five steps are the whole life of a cycle.
+                for _i in range(5):
+                    step = self._okr_next_step(today)
+                    if not step:
+                        break
+                    note = getattr(self, f"_okr_step_{step}")(today)
+                    self.message_post(body=note, subtype_xmlid="mail.mt_note")
+        except (UserError, psycopg2.Error):
+            _logger.exception("okr.cycle %s: the daily step failed", self.id)
+            self.env.invalidate_all()
+            self.automation_error_date = today
+
+    def _okr_step_plan_next(self, today):
+        following = self._okr_ensure_next()
+        return self.env._(
+            "The next cycle, %(cycle)s, is ready for planning.",
+            cycle=following.display_name,
+        )
+
+    def _okr_step_start(self, today):
+        self.action_start()
+        return self.env._("Started automatically: its start date has come.")
+
+    def _okr_step_grade(self, today):
+        self.action_start_grading()
+        return self.env._(
+            "Grading opened automatically: its end date has come. The owners "
+            "are asked to review their grades."
+        )
+
+    def _okr_step_remind(self, today):
+        people = self._okr_ungraded_objectives()._okr_people_to_notify()
+        self._okr_send_template(
+            "bsc_okr.okr_cycle_mail_template_grading_reminder", people
+        )
+        self.grading_reminder_date = today
+        return self.env._(
+            "Grading reminder sent to the %(count)s owners who have not graded yet.",
+            count=len(people),
+        )
+
+    def _okr_step_close(self, today):
+        graded = not self._okr_ungraded_objectives(limit=1)
+        self.action_close()
+        if graded:
+            return self.env._("Closed automatically: every objective is graded.")
+        return self.env._(
+            "Closed automatically: the grace period of %(days)s days is over; "
+            "the objectives left were graded as they stood.",
+            days=self.company_id.okr_grading_grace_days,
+        )
+
+    def _okr_grading_opened_date(self):
+        """The day grading opened (the end date for a cycle graded before
+        the day was recorded)."""
+        self.ensure_one()
+        return self.grading_date or self.date_end
+
+    def _okr_grading_close_date(self):
+        """The day this cycle closes by itself at the latest."""
+        self.ensure_one()
+        return self._okr_grading_opened_date() + datetime.timedelta(
+            days=self.company_id.okr_grading_grace_days
+        )
+
+    def _okr_send_template(self, xmlid, people):
+        """Send the template ``xmlid`` about this cycle to each user of
+        ``people`` (``{user: objectives}``), in their language, listing their
+        objectives with links they can open (``/my`` for portal users).
+
+        ``message_notify`` delivers it as each person chose (inbox or
+        e-mail; e-mails are queued). A template an administrator broke is
+        logged and that person skipped; the others are still served.
+        """
+        self.ensure_one()
+        template = self.env.ref(xmlid, raise_if_not_found=False)
+        if not template or not people:
+            return
+        for user, objectives in people.items():
+            partner = user.partner_id
+            lang = partner.lang or self.env.lang
+            cycle = self.with_context(lang=lang)
+            values = {
+                "okr_partner": partner,
+                "okr_close_date": format_date(
+                    cycle.env, self._okr_grading_close_date(), lang_code=lang
+                ),
+                "okr_items": [
+                    {
+                        "name": objective.with_context(lang=lang).name,
+                        "url": objective._okr_notification_url(user),
+                    }
+                    for objective in objectives
+                ],
+            }
+            localized = template.with_context(lang=lang)
+            try:
+                subject = localized._render_field(
+                    "subject", self.ids, add_context=values
+                )[self.id]
+                body = localized._render_field(
+                    "body_html", self.ids, add_context=values
+                )[self.id]
+            except UserError:
+                _logger.exception(
+                    "mail.template %s could not be rendered for user %s; skipped",
+                    xmlid,
+                    user.id,
+                )
+                continue
+            cycle.message_notify(
+                partner_ids=partner.ids,
+                subject=subject,
+                body=body,
+                email_layout_xmlid="mail.mail_notification_light",
+                # Queued, sent by the mail queue after the commit: a rolled
+                # back batch has sent nothing, so its rerun sends nothing twice.
+                force_send=False,
+            )
 
     def _next_bounds(self):
         """Start and end of the cycle that follows this one."""

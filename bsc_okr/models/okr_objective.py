@@ -1044,19 +1044,62 @@ class OkrObjective(models.Model):
     # Business methods
     # ------------------------------------------------------------------
     def _notify_grading(self):
-        """Ask each owner to review the grades of their objectives."""
+        """Ask each internal owner to review the grades of their objectives:
+        one grading activity per objective, never a second one (grading may
+        be reopened). Portal owners get the "grading is open" message of the
+        cycle instead; appraisal staff get nothing (see
+        :meth:`_okr_people_to_notify`)."""
         activity_type = self.env.ref(
             "bsc_okr.mail_activity_type_okr_grading", raise_if_not_found=False
         )
+        if not activity_type:
+            return
+        open_activities = {
+            (activity.res_id, activity.user_id)
+            for activity in self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        }
+        for user, objectives in self._okr_people_to_notify().items():
+            if user.share:
+                continue
+            for objective in objectives:
+                if (objective.id, user) in open_activities:
+                    continue
+                # The cycle's "grading is open" message tells them already.
+                objective.with_context(
+                    mail_activity_quick_update=True
+                ).activity_schedule(
+                    activity_type_id=activity_type.id,
+                    user_id=user.id,
+                    summary=self.env._("Grade your key results"),
+                )
+
+    def _okr_people_to_notify(self):
+        """The owners of these objectives who hear about them from the
+        system (grading, cycle messages): ``{user: objectives}``. Appraisal
+        staff are left out: the wall keeps every OKR message away from them,
+        even about their own objectives (they are graded when the cycle
+        closes)."""
+        people = defaultdict(lambda: self.browse())
         for objective in self:
             user = objective.owner_user_id
-            if not user or user.share or not activity_type:
-                continue
-            objective.activity_schedule(
-                activity_type_id=activity_type.id,
-                user_id=user.id,
-                summary=self.env._("Grade your key results"),
-            )
+            # sudo: whoever moves the cycle may not read other users' groups;
+            # membership is only read here to leave appraisal staff out.
+            if user and not user.sudo()._has_group("bsc_okr.group_kpi_appraisal"):
+                people[user] |= objective
+        return dict(people)
+
+    def _okr_notification_url(self, user):
+        """The absolute link ``user`` opens this objective with: the portal
+        page for portal users, the back-end form for internal users."""
+        self.ensure_one()
+        path = f"/my/okrs/{self.id}" if user.share else f"/odoo/okr.objective/{self.id}"
+        return self.get_base_url() + path
 
     @api.model
     def _cron_checkin_reminders(self):

@@ -4,6 +4,9 @@ from odoo.exceptions import ValidationError
 #: Odoo refuses requests above 128 MiB (odoo.http.DEFAULT_MAX_CONTENT_LENGTH),
 #: so a larger upload limit would promise what the server never delivers.
 UPLOAD_MAX_MB = 128
+#: The longest delay, in days, of the grading reminder and grace period: a
+#: quarter. Longer, grading would outlast the next cycle.
+GRADING_MAX_DAYS = 90
 
 
 class ResCompany(models.Model):
@@ -39,6 +42,19 @@ class ResCompany(models.Model):
         default=10,
         help="The largest file an employee may attach to a learning finding "
         "from the portal, in megabytes.",
+    )
+
+    okr_grading_reminder_days = fields.Integer(
+        string="Grading Reminder After (days)",
+        default=5,
+        help="Days after grading opens before the owners who have not graded "
+        "all their objectives are reminded, once.",
+    )
+    okr_grading_grace_days = fields.Integer(
+        string="Grading Grace Period (days)",
+        default=14,
+        help="Days after grading opens before the cycle closes by itself, "
+        "grading what is left; it closes earlier once everything is graded.",
     )
 
     _sql_constraints = [
@@ -77,6 +93,32 @@ class ResCompany(models.Model):
                         "the largest request the server accepts; not %(size)s MB.",
                         max=UPLOAD_MAX_MB,
                         size=company.okr_upload_max_mb,
+                    )
+                )
+
+    @api.constrains("okr_grading_reminder_days", "okr_grading_grace_days")
+    def _check_okr_grading_days(self):
+        for company in self:
+            reminder = company.okr_grading_reminder_days
+            grace = company.okr_grading_grace_days
+            for days in (reminder, grace):
+                if not 1 <= days <= GRADING_MAX_DAYS:
+                    raise ValidationError(
+                        self.env._(
+                            "The grading reminder and grace period count from "
+                            "1 to %(max)s days; %(days)s days is not possible.",
+                            max=GRADING_MAX_DAYS,
+                            days=days,
+                        )
+                    )
+            if reminder >= grace:
+                raise ValidationError(
+                    self.env._(
+                        "The grading reminder (%(reminder)s days) must come "
+                        "before the end of the grace period (%(grace)s days), "
+                        "or nobody would ever get it.",
+                        reminder=reminder,
+                        grace=grace,
                     )
                 )
 

@@ -17,3 +17,9 @@ class ResConfigSettings(models.TransientModel):
     okr_upload_max_mb = fields.Integer(
         related="company_id.okr_upload_max_mb", readonly=False
     )
+    okr_grading_reminder_days = fields.Integer(
+        related="company_id.okr_grading_reminder_days", readonly=False
+    )
+    okr_grading_grace_days = fields.Integer(
+        related="company_id.okr_grading_grace_days", readonly=False
+    )
