@@ -1177,19 +1177,6 @@ class OkrObjective(models.Model):
         ``public_parent_id`` points at the public projection, a view, so the ORM
         cannot declare the foreign key; it is declared here on the table.
         """
-        if not sql.get_foreign_keys(
-            self.env.cr,
-            "okr_objective",
-            "public_parent_id",
-            "okr_objective",
-            "id",
-            "set null",
-        ):
-            sql.add_foreign_key(
-                self.env.cr,
-                "okr_objective",
-                "public_parent_id",
-                "okr_objective",
-                "id",
-                "set null",
-            )
+        foreign_key = ("okr_objective", "public_parent_id", "okr_objective", "id")
+        if not sql.get_foreign_keys(self.env.cr, *foreign_key, "set null"):
+            sql.add_foreign_key(self.env.cr, *foreign_key, "set null")

@@ -179,31 +179,18 @@ class OkrProgressHistory(models.Model):
                     tuple(records.ids),
                 )
             )
+        # the five ids, then the figures with today's date and expected
+        # progress: the row shape of _okr_upsert
         rows = [
             (
-                objective_id,
-                key_result_id,
-                owner_id,
-                company_id,
-                cycle_id,
+                *ids,
                 day,
                 progress,
-                burnup.expected_progress(date_start, date_end, day),
+                burnup.expected_progress(start, end, day),
                 confidence,
                 grade,
             )
-            for (
-                objective_id,
-                key_result_id,
-                owner_id,
-                company_id,
-                cycle_id,
-                progress,
-                confidence,
-                grade,
-                date_start,
-                date_end,
-            ) in cr.fetchall()
+            for *ids, progress, confidence, grade, start, end in cr.fetchall()
         ]
         self._okr_upsert(records._name, rows)
 
