@@ -36,7 +36,7 @@ class OkrCycle(models.Model):
 
     _name = "okr.cycle"
     _description = "OKR Cycle"
-    _inherit = ["mail.thread", "bsc.authored.text.mixin"]
+    _inherit = ["okr.notify.mixin", "mail.thread", "bsc.authored.text.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -682,54 +682,27 @@ class OkrCycle(models.Model):
         ``people`` (``{user: objectives}``), in their language, listing their
         objectives with links they can open (``/my`` for portal users).
 
-        ``message_notify`` delivers it as each person chose (inbox or
-        e-mail; e-mails are queued). A template an administrator broke is
-        logged and that person skipped; the others are still served.
+        Delivery, language and broken templates are handled by
+        :meth:`okr.notify.mixin._okr_notify_template`.
         """
         self.ensure_one()
-        template = self.env.ref(xmlid, raise_if_not_found=False)
-        if not template or not people:
-            return
         for user, objectives in people.items():
-            partner = user.partner_id
-            lang = partner.lang or self.env.lang
-            cycle = self.with_context(lang=lang)
-            values = {
-                "okr_partner": partner,
-                "okr_close_date": format_date(
-                    cycle.env, self._okr_grading_close_date(), lang_code=lang
-                ),
-                "okr_items": [
-                    {
-                        "name": objective.with_context(lang=lang).name,
-                        "url": objective._okr_notification_url(user),
-                    }
-                    for objective in objectives
-                ],
-            }
-            localized = template.with_context(lang=lang)
-            try:
-                subject = localized._render_field(
-                    "subject", self.ids, add_context=values
-                )[self.id]
-                body = localized._render_field(
-                    "body_html", self.ids, add_context=values
-                )[self.id]
-            except UserError:
-                _logger.exception(
-                    "mail.template %s could not be rendered for user %s; skipped",
-                    xmlid,
-                    user.id,
-                )
-                continue
-            cycle.message_notify(
-                partner_ids=partner.ids,
-                subject=subject,
-                body=body,
-                email_layout_xmlid="mail.mail_notification_light",
-                # Queued, sent by the mail queue after the commit: a rolled
-                # back batch has sent nothing, so its rerun sends nothing twice.
-                force_send=False,
+            lang = user.sudo().partner_id.lang or self.env.lang
+            self._okr_notify_template(
+                xmlid,
+                user,
+                add_context={
+                    "okr_close_date": format_date(
+                        self.env, self._okr_grading_close_date(), lang_code=lang
+                    ),
+                    "okr_items": [
+                        {
+                            "name": objective.with_context(lang=lang).name,
+                            "url": objective._okr_notification_url(user),
+                        }
+                        for objective in objectives
+                    ],
+                },
             )
 
     def _next_bounds(self):

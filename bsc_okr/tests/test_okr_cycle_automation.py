@@ -371,7 +371,7 @@ class TestOkrCycleAutomation(OkrCase):
             "<p><t t-out=\"1 // (0 if okr_partner.name == 'T Employee' else 1)\"/>"
             " open</p>"
         )
-        with self.assertLogs("odoo.addons.bsc_okr.models.okr_cycle", "ERROR"):
+        with self.assertLogs("odoo.addons.bsc_okr.models.okr_notify_mixin", "ERROR"):
             self._advance("2026-03-31")
         self.assertEqual(self.cycle.state, "grading")
         messages = self._cycle_messages(self.cycle, "Grading is open")

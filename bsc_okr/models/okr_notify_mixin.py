@@ -1,0 +1,76 @@
+# Copyright 2026 bsc_okr developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+
+class OkrNotifyMixin(models.AbstractModel):
+    """The one place bsc_okr sends a ``mail.template`` to one person.
+
+    Every message of the quarter's rhythm (check-in reminder, manager
+    digest, alerts, approvals waiting, grading open, cycle closed) goes
+    through :meth:`_okr_notify_template`: rendered in the recipient's
+    language, delivered by ``message_notify`` as the recipient chose (inbox
+    or e-mail), queued rather than sent inside the transaction, and skipped
+    with a log line when an administrator broke the template.
+
+    Models that send list this mixin *first* in ``_inherit`` (it relies on
+    ``mail.thread`` being in the chain).
+    """
+
+    _name = "okr.notify.mixin"
+    _description = "OKR notifications"
+
+    def _okr_notify_template(self, template, user, add_context=None, author_id=None):
+        """Render ``template`` (an xmlid or a ``mail.template``) on this
+        record for ``user`` and post it to them alone.
+
+        ``add_context`` holds the values the template reads beyond
+        ``object`` (lists, links). Returns the posted ``mail.message``, or
+        an empty recordset when the template is missing or could not be
+        rendered (logged; the caller goes on with the next person).
+        """
+        self.ensure_one()
+        if isinstance(template, str):
+            template = self.env.ref(template, raise_if_not_found=False)
+        Message = self.env["mail.message"]
+        if not template or not user:
+            return Message
+        # sudo: the sender (a cron, or a portal requester) may not read the
+        # recipient's user and partner; only their language and address are
+        # read, to render and deliver a message meant for them.
+        user = user.sudo()
+        partner = user.partner_id
+        lang = partner.lang or self.env.lang
+        record = self.with_context(lang=lang)
+        localized = template.with_context(lang=lang)
+        values = {"okr_partner": partner, "okr_user": user, **(add_context or {})}
+        try:
+            subject = localized._render_field(
+                "subject", record.ids, add_context=values
+            )[record.id]
+            body = localized._render_field("body_html", record.ids, add_context=values)[
+                record.id
+            ]
+        except UserError:
+            _logger.exception(
+                "mail.template %s could not be rendered for user %s; skipped",
+                template.get_external_id().get(template.id) or template.id,
+                user.id,
+            )
+            return Message
+        kwargs = {"author_id": author_id} if author_id else {}
+        return record.message_notify(
+            partner_ids=partner.ids,
+            subject=subject,
+            body=body,
+            email_layout_xmlid="mail.mail_notification_light",
+            # Queued, sent by the mail queue after the commit: a rolled back
+            # batch has sent nothing, so its rerun sends nothing twice.
+            force_send=False,
+            **kwargs,
+        )
