@@ -7,6 +7,18 @@ UPLOAD_MAX_MB = 128
 #: The longest delay, in days, of the grading reminder and grace period: a
 #: quarter. Longer, grading would outlast the next cycle.
 GRADING_MAX_DAYS = 90
+#: The weekdays of the weekly reminder and digest, as ``date.weekday()``.
+WEEKDAYS = [
+    ("0", "Monday"),
+    ("1", "Tuesday"),
+    ("2", "Wednesday"),
+    ("3", "Thursday"),
+    ("4", "Friday"),
+    ("5", "Saturday"),
+    ("6", "Sunday"),
+]
+#: Confidence is scored 0..10, so a drop is 1..10 points.
+CONFIDENCE_MAX = 10
 
 
 class ResCompany(models.Model):
@@ -55,6 +67,32 @@ class ResCompany(models.Model):
         default=14,
         help="Days after grading opens before the cycle closes by itself, "
         "grading what is left; it closes earlier once everything is graded.",
+    )
+
+    okr_reminder_weekday = fields.Selection(
+        WEEKDAYS,
+        string="Weekly Reminder Day",
+        default="0",
+        required=True,
+        help="The weekday on which the check-in reminder and the manager "
+        "digest are sent.",
+    )
+    okr_reminder_quiet_days = fields.Integer(
+        string="Quiet Days",
+        default=3,
+        help="Nobody is reminded who checked in on every due key result "
+        "within this many days.",
+    )
+    okr_confidence_drop_threshold = fields.Integer(
+        string="Confidence Drop Alert (points)",
+        default=2,
+        help="A check-in that lowers confidence by at least this many points "
+        "alerts the objective's owner and their manager.",
+    )
+    okr_digest_enabled = fields.Boolean(
+        string="Weekly Manager Digest",
+        default=True,
+        help="Send each manager with a team that has OKRs a weekly digest.",
     )
 
     _sql_constraints = [
@@ -119,6 +157,27 @@ class ResCompany(models.Model):
                         "or nobody would ever get it.",
                         reminder=reminder,
                         grace=grace,
+                    )
+                )
+
+    @api.constrains("okr_reminder_quiet_days", "okr_confidence_drop_threshold")
+    def _check_okr_rhythm(self):
+        for company in self:
+            if not 0 <= company.okr_reminder_quiet_days <= 6:
+                raise ValidationError(
+                    self.env._(
+                        "Quiet days count from 0 to 6 (a weekly reminder cannot "
+                        "wait longer than a week); %(days)s days is not possible.",
+                        days=company.okr_reminder_quiet_days,
+                    )
+                )
+            if not 1 <= company.okr_confidence_drop_threshold <= CONFIDENCE_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "Confidence is scored from 0 to %(max)s, so a drop alert "
+                        "needs 1 to %(max)s points; %(points)s is not possible.",
+                        max=CONFIDENCE_MAX,
+                        points=company.okr_confidence_drop_threshold,
                     )
                 )
 

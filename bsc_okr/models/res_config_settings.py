@@ -23,3 +23,15 @@ class ResConfigSettings(models.TransientModel):
     okr_grading_grace_days = fields.Integer(
         related="company_id.okr_grading_grace_days", readonly=False
     )
+    okr_reminder_weekday = fields.Selection(
+        related="company_id.okr_reminder_weekday", readonly=False
+    )
+    okr_reminder_quiet_days = fields.Integer(
+        related="company_id.okr_reminder_quiet_days", readonly=False
+    )
+    okr_confidence_drop_threshold = fields.Integer(
+        related="company_id.okr_confidence_drop_threshold", readonly=False
+    )
+    okr_digest_enabled = fields.Boolean(
+        related="company_id.okr_digest_enabled", readonly=False
+    )

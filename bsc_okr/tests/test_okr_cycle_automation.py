@@ -472,3 +472,39 @@ class TestOkrCycleAutomation(OkrCase):
         self.assertEqual(len(messages), 5)
         self.assertNotIn(self.user_hr.partner_id, messages.partner_ids)
         self.assertEqual(len(self._grading_activities()), 5)
+
+
+@tagged("post_install", "-at_install")
+class TestOkrRhythmSettings(OkrCase):
+    """The rhythm settings of the quarter: bounded, stored per company."""
+
+    def test_bad_rhythm_settings_refused(self):
+        company = self.env.company
+        for vals, pattern in (
+            ({"okr_reminder_quiet_days": -1}, "0 to 6"),
+            ({"okr_reminder_quiet_days": 7}, "0 to 6"),
+            ({"okr_confidence_drop_threshold": 0}, "1 to 10 points"),
+            ({"okr_confidence_drop_threshold": 11}, "1 to 10 points"),
+        ):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError) as caught:
+                with self.env.cr.savepoint():
+                    company.write(vals)
+            self.assertRegex(str(caught.exception), pattern)
+        settings = self.env["res.config.settings"].create(
+            {
+                "okr_reminder_weekday": "3",
+                "okr_reminder_quiet_days": 2,
+                "okr_confidence_drop_threshold": 3,
+                "okr_digest_enabled": False,
+            }
+        )
+        settings.execute()
+        self.assertEqual(
+            (
+                company.okr_reminder_weekday,
+                company.okr_reminder_quiet_days,
+                company.okr_confidence_drop_threshold,
+                company.okr_digest_enabled,
+            ),
+            ("3", 2, 3, False),
+        )
