@@ -687,7 +687,7 @@ class OkrCycle(models.Model):
         """
         self.ensure_one()
         for user, objectives in people.items():
-            lang = user.sudo().partner_id.lang or self.env.lang
+            lang = self._okr_recipient_lang(user)
             self._okr_notify_template(
                 xmlid,
                 user,

@@ -25,6 +25,12 @@ class OkrNotifyMixin(models.AbstractModel):
     _name = "okr.notify.mixin"
     _description = "OKR notifications"
 
+    def _okr_recipient_lang(self, user):
+        """The language ``user`` reads bsc_okr's messages in."""
+        # sudo: the sender (a cron, or a portal requester) may not read the
+        # recipient's partner; only its language is read.
+        return user.sudo().partner_id.lang or self.env.lang
+
     def _okr_notify_template(self, template, user, add_context=None, author_id=None):
         """Render ``template`` (an xmlid or a ``mail.template``) on this
         record for ``user`` and post it to them alone.
@@ -45,7 +51,7 @@ class OkrNotifyMixin(models.AbstractModel):
         # read, to render and deliver a message meant for them.
         user = user.sudo()
         partner = user.partner_id
-        lang = partner.lang or self.env.lang
+        lang = self._okr_recipient_lang(user)
         record = self.with_context(lang=lang)
         localized = template.with_context(lang=lang)
         values = {"okr_partner": partner, "okr_user": user, **(add_context or {})}
