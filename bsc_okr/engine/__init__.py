@@ -12,6 +12,8 @@ plus numpy and scipy for the statistics of :mod:`.evidence`.
 - :mod:`.periods`: month, quarter and accumulation-window arithmetic;
 - :mod:`.burnup`: expected progress of an OKR cycle (the burn-up's straight
   line);
+- :mod:`.tracking`: whether a key result is on track, at risk or off track
+  (alerts, digests, dashboard), and confidence drops;
 - :mod:`.evidence`: statistical support of the map's cause-effect links
   (lagged correlation, Granger F-tests, Benjamini-Hochberg q-values);
 - :mod:`.transitions`: the approval workflow's transition table, checked and

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
-from ..engine import EngineError, grading
+from ..engine import EngineError, grading, tracking
 
 #: The longest comment a check-in takes, whatever the way it comes (the
 #: portal form refuses longer texts too).
@@ -103,6 +103,18 @@ class OkrCheckin(models.Model):
     )
     company_id = fields.Many2one(
         related="key_result_id.company_id", store=True, index=True
+    )
+    previous_confidence = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="The confidence of the key result's check-in before this one.",
+    )
+    confidence_drop = fields.Integer(
+        readonly=True,
+        copy=False,
+        aggregator="max",
+        help="How many points the confidence fell since the check-in "
+        "before (0 when it rose, stayed or this is the first).",
     )
     rollup_pending = fields.Boolean(
         readonly=True,
@@ -324,9 +336,20 @@ class OkrCheckin(models.Model):
             for kr in key_results.sudo()
         }
         deferred = self._okr_rollup_deferred()
+        previous = self._okr_latest_confidences(key_results.ids)
         for vals in vals_list:
-            vals.update(related[key_results.browse(vals["key_result_id"]).id])
+            kr_id = key_results.browse(vals["key_result_id"]).id
+            vals.update(related[kr_id])
             vals["rollup_pending"] = deferred
+            confidence = vals.get("confidence")
+            if confidence is None:
+                confidence = key_results.sudo().browse(kr_id).confidence
+            vals["previous_confidence"] = previous.get(kr_id) or 0
+            vals["confidence_drop"] = tracking.confidence_drop(
+                previous.get(kr_id), confidence
+            )
+            # the next check-in of the same batch follows this one
+            previous[kr_id] = confidence
         checkins = super(OkrCheckin, self.with_context(mail_create_nolog=True)).create(
             vals_list
         )
@@ -340,6 +363,27 @@ class OkrCheckin(models.Model):
             # superuser.
             checkins.key_result_id.sudo()._okr_sync_from_checkins()
         return checkins.with_env(self.env)
+
+    @api.model
+    def _okr_latest_confidences(self, key_result_ids):
+        """``{key result id: confidence}`` of the latest check-in of each
+        key result (none for those without), in one query: what a new
+        check-in's confidence drop is measured from."""
+        if not key_result_ids:
+            return {}
+        self.flush_model(["key_result_id", "date", "confidence"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (key_result_id) key_result_id, confidence
+                  FROM okr_checkin
+                 WHERE key_result_id IN %s
+                 ORDER BY key_result_id, date DESC, id DESC
+                """,
+                tuple(key_result_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
     # Deferred roll-up

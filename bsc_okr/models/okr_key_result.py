@@ -6,13 +6,18 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..engine import EngineError, grading
+from ..engine import EngineError, burnup, grading, tracking
 
 METRIC_TYPES = [
     ("number", "Number"),
     ("percentage", "Percentage"),
     ("currency", "Amount"),
     ("milestone", "Milestone (done / not done)"),
+]
+TRACK_STATUSES = [
+    (tracking.ON_TRACK, "On Track"),
+    (tracking.AT_RISK, "At Risk"),
+    (tracking.OFF_TRACK, "Off Track"),
 ]
 #: The largest magnitude of a number typed for a key result or a check-in.
 VALUE_LIMIT = 1e12
@@ -146,6 +151,30 @@ class OkrKeyResult(models.Model):
         "latest check-in.",
     )
     last_checkin_date = fields.Date(string="Last Check-in", readonly=True, copy=False)
+    track_status = fields.Selection(
+        selection=TRACK_STATUSES,
+        compute="_compute_track_status",
+        store=True,
+        index=True,
+        string="Track",
+        help="While the objective is active: on track, at risk (15 points "
+        "or more behind the expected line, or a confidence of 4 or less) or "
+        "off track (30 points or more behind, or a confidence of 2 or "
+        "less). Recomputed at each check-in and every night.",
+    )
+    okr_alert_status = fields.Selection(
+        selection=TRACK_STATUSES,
+        readonly=True,
+        copy=False,
+        help="Technical: the track status the alerts last dealt with; an "
+        "alert goes out once per change, not once per recompute.",
+    )
+    okr_off_track_date = fields.Date(
+        string="Off Track Since",
+        readonly=True,
+        copy=False,
+        help="The day the key result last turned off track.",
+    )
     is_stale = fields.Boolean(
         compute="_compute_is_stale",
         search="_search_is_stale",
@@ -266,6 +295,63 @@ class OkrKeyResult(models.Model):
         today = fields.Date.context_today(self)
         for key_result in self:
             key_result.is_stale = key_result._okr_stale_on(today)
+
+    @api.depends(
+        "progress",
+        "confidence",
+        "objective_state",
+        "cycle_id.date_start",
+        "cycle_id.date_end",
+    )
+    def _compute_track_status(self):
+        today = fields.Date.context_today(self)
+        for key_result in self:
+            key_result.track_status = key_result._okr_track_status_on(today)
+
+    def _okr_track_status_on(self, day):
+        """The track status of this key result on ``day`` (False while its
+        objective is not active): :func:`..engine.tracking.track_status`
+        against the cycle's expected line."""
+        self.ensure_one()
+        cycle = self.cycle_id
+        if self.objective_state != "active" or not cycle.date_start:
+            return False
+        expected = burnup.expected_progress(cycle.date_start, cycle.date_end, day)
+        return tracking.track_status(self.progress, expected, self.confidence)
+
+    @api.model
+    def _okr_refresh_track_status(self):
+        """Every night: the expected line moves with the calendar, so the
+        track status of every active key result is recomputed (stored only
+        where it changed)."""
+        key_results = self.search([("objective_state", "=", "active")])
+        today = fields.Date.context_today(self)
+        by_status = defaultdict(list)
+        for key_result in key_results:
+            status = key_result._okr_track_status_on(today)
+            if status != key_result.track_status:
+                by_status[status].append(key_result.id)
+        for status, ids in by_status.items():
+            self.browse(ids).write({"track_status": status})
+        return key_results
+
+    def _okr_track_changes(self):
+        """The key results among these that turned off track since the
+        alerts last looked, each once: their ``okr_alert_status`` catches up
+        with ``track_status`` and ``okr_off_track_date`` is set to today.
+        Called by the alerts job; a second call returns nothing."""
+        self.flush_recordset(["track_status", "okr_alert_status"])
+        changed = self.filtered(lambda kr: kr.track_status != kr.okr_alert_status)
+        turned = changed.filtered(lambda kr: kr.track_status == tracking.OFF_TRACK)
+        today = fields.Date.context_today(self)
+        if turned:
+            turned.write({"okr_off_track_date": today})
+        by_status = defaultdict(list)
+        for key_result in changed:
+            by_status[key_result.track_status].append(key_result.id)
+        for status, ids in by_status.items():
+            self.browse(ids).write({"okr_alert_status": status})
+        return turned
 
     def _okr_stale_on(self, day):
         """Whether this key result is stale on ``day``."""

@@ -60,3 +60,4 @@ from . import test_demo_evidence
 from . import test_rules
 from . import test_snapshot_rules
 from . import test_architecture_seams
+from . import test_okr_tracking
