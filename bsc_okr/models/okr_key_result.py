@@ -164,6 +164,7 @@ class OkrKeyResult(models.Model):
     )
     okr_alert_status = fields.Selection(
         selection=TRACK_STATUSES,
+        string="Alert Status",
         readonly=True,
         copy=False,
         help="Technical: the track status the alerts last dealt with; an "
