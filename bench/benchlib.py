@@ -95,6 +95,10 @@ def odoo_cmd(*args):
     ]
 
 
+#: Set once :func:`odoo_env` parsed Odoo's configuration in this process.
+_CONFIG_PARSED = []
+
+
 @contextlib.contextmanager
 def odoo_env(dbname, uid=None):
     """An Odoo environment on ``dbname`` (superuser unless ``uid``).
@@ -105,9 +109,15 @@ def odoo_env(dbname, uid=None):
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
-    config.parse_config(
-        ["--addons-path", addons_path(), "-d", dbname, "--log-level", "warn"]
-    )
+    # Once per process: Odoo 18's second parse_config() fails on options it
+    # dropped the first time (KeyError: 'load_language'). The database is
+    # named to the registry below, so one parse serves every database.
+    if not _CONFIG_PARSED:
+        config.parse_config(
+            ["--addons-path", addons_path(), "-d", dbname, "--log-level", "warn"],
+            setup_logging=True,
+        )
+        _CONFIG_PARSED.append(dbname)
     registry = Registry(dbname)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, uid or odoo.SUPERUSER_ID, {})
