@@ -11,6 +11,7 @@ must never hear of it. The company keeps the defaults: reminders on Monday,
 import importlib.util
 import re
 from collections import Counter
+from contextlib import suppress
 from pathlib import Path
 from unittest.mock import patch
 
@@ -290,29 +291,26 @@ class TestOkrCheckinReminder(ReminderCase):
     def _queries_of_a_run(self, krs_per_person):
         """The queries of one run when the employee, the portal worker and
         the manager own ``krs_per_person`` more key results each."""
-        try:
-            with self.env.cr.savepoint():
-                for employee in (self.emp_employee, self.emp_portal, self.emp_manager):
-                    self._activate(
-                        self._make_objective(
-                            employee,
-                            "More",
-                            krs=[
-                                {"name": f"More {i}", "unit": "pcs", "target_value": 9}
-                                for i in range(krs_per_person)
-                            ],
-                        )
+        with suppress(_Rollback), self.env.cr.savepoint():
+            for employee in (self.emp_employee, self.emp_portal, self.emp_manager):
+                self._activate(
+                    self._make_objective(
+                        employee,
+                        "More",
+                        krs=[
+                            {"name": f"More {i}", "unit": "pcs", "target_value": 9}
+                            for i in range(krs_per_person)
+                        ],
                     )
-                self.env.flush_all()
-                self.env.invalidate_all()
-                before = self.env.cr.sql_log_count
-                self._run("2026-02-16")
-                self.env.flush_all()
-                count = self.env.cr.sql_log_count - before
-                self.assertEqual(len(self._counts()), 5)
-                raise _Rollback()
-        except _Rollback:
-            pass
+                )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self._run("2026-02-16")
+            self.env.flush_all()
+            count = self.env.cr.sql_log_count - before
+            self.assertEqual(len(self._counts()), 5)
+            raise _Rollback()
         self.env.invalidate_all()
         return count
 
@@ -360,7 +358,7 @@ class TestOkrCheckinReminder(ReminderCase):
         wizard = (
             self.env["okr.checkin.wizard"]
             .with_user(self.user_employee)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         self.assertEqual(wizard.line_ids.key_result_id, self.kr_employee)
