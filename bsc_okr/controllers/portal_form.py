@@ -62,6 +62,10 @@ class OkrPortalForm(CustomerPortal):
             "plan_created": env._("Your learning plan was proposed."),
             "finding_added": env._("Your finding was added to the plan."),
             "requested": env._("Your request for the next stage was sent."),
+            "reminders_off": env._(
+                "You will no longer get the weekly check-in reminder."
+            ),
+            "reminders_on": env._("You will get the weekly check-in reminder again."),
             "duplicate": env._(
                 "This form had already been sent: it was applied once, nothing "
                 "was saved twice."

@@ -205,6 +205,7 @@ class OkrPortal(OkrPortalForm):
             groupby=groupby,
             groupbys=groupbys,
             total=total,
+            reminder_optout=env.user.okr_checkin_reminder_optout,
             **(extra or {}),
         )
 
@@ -680,6 +681,20 @@ class OkrPortal(OkrPortalForm):
         type="http",
         auth="user",
         website=True,
+        methods=["GET"],
+    )
+    def portal_okr_checkin_open(self, kr_id, **kw):
+        """The page of the key result's check-in form, opened and prefilled
+        with its last value: where the weekly reminder's link leads."""
+        key_result = self._okr_get("okr.key.result", kr_id)
+        _back, render = self._okr_checkin_target(key_result)
+        return render(okr_open_checkin=key_result.id)
+
+    @route(
+        "/my/key-results/<int:kr_id>/checkin",
+        type="http",
+        auth="user",
+        website=True,
         methods=["POST"],
     )
     def portal_okr_checkin(self, kr_id, **post):
@@ -703,6 +718,26 @@ class OkrPortal(OkrPortalForm):
             apply,
             "checked_in",
             render,
+        )
+
+    @route(
+        "/my/okrs/reminders",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_reminders(self, **post):
+        """Turn the weekly check-in reminder off (``optout=1``) or on: the
+        user's own preference, a self-writeable field of res.users. The form
+        sets a value rather than flipping it: sent twice, it changes nothing
+        more."""
+        if not self._okr_portal_enabled():
+            raise NotFound()
+        optout = self._okr_raw(post, "optout") == "1"
+        request.env.user.write({"okr_checkin_reminder_optout": optout})
+        return self._okr_redirect(
+            "/my/okrs", "reminders_off" if optout else "reminders_on"
         )
 
     # ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from . import res_config_settings
 from . import hr_department
 from . import bsc_authored_text_mixin
 from . import okr_notify_mixin
+from . import res_partner
 from . import okr_approval_mixin
 from . import okr_approval_routing
 from . import okr_approval_request

@@ -5,6 +5,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from ..engine import EngineError, burnup, grading, tracking
 
@@ -905,6 +906,109 @@ class OkrKeyResult(models.Model):
             ("last_checkin_date", "=", False),
             ("last_checkin_date", "<", week_start),
         ]
+
+    @api.model
+    def _okr_answered_by_domain(self, users):
+        """Key results ``users`` answer for (see :meth:`_okr_answering_users`)."""
+        return [
+            "|",
+            ("owner_user_id", "in", users.ids),
+            "&",
+            ("owner_user_id", "=", False),
+            ("objective_id.owner_user_id", "in", users.ids),
+        ]
+
+    def _okr_answering_users(self):
+        """``{user id: key results}``: the one person the weekly reminder
+        asks about each key result of ``self``: its owner's user or, when
+        its owner has no user, the objective owner's. Contributors help; the
+        owner answers."""
+        people = defaultdict(self.browse)
+        for key_result in self:
+            user = key_result.owner_user_id or key_result.objective_id.owner_user_id
+            if user:
+                people[user.id] |= key_result
+        return dict(people)
+
+    @api.model
+    def _okr_answering_user_ids(self, domain):
+        """The ids of the users who answer for the key results of ``domain``
+        (:meth:`_okr_answering_users`), found by grouped reads: as many
+        queries for 80,000 key results as for 8."""
+        user_ids = {
+            user.id
+            for [user] in self._read_group(
+                expression.AND([domain, [("owner_user_id", "!=", False)]]),
+                ["owner_user_id"],
+            )
+        }
+        orphans = self._read_group(
+            expression.AND([domain, [("owner_user_id", "=", False)]]),
+            ["objective_id"],
+        )
+        objectives = self.env["okr.objective"].browse(
+            objective.id for [objective] in orphans
+        )
+        return user_ids | set(objectives.owner_user_id.ids)
+
+    def _okr_checkin_url(self, user):
+        """The absolute link that opens the check-in of this key result for
+        ``user``, prefilled with its last value: the portal form for portal
+        users, the quick check-in of the back end otherwise."""
+        self.ensure_one()
+        if user.share:
+            path = f"/my/key-results/{self.id}/checkin#okr_checkin_{self.id}"
+        else:
+            path = (
+                f"/odoo/okr.key.result/{self.id}"
+                "/action-bsc_okr.okr_key_result_action_checkin"
+            )
+        return self.get_base_url() + path
+
+    def _okr_reminder_items(self, user, lang):
+        """What the weekly reminder lists for ``user`` about the key results
+        of ``self``, in ``lang``: name, last value, unit, confidence and the
+        check-in link. Read in one batch for all of them."""
+        items = []
+        for key_result in self.with_context(lang=lang):
+            value = key_result.current_value
+            if key_result.metric_type == "milestone":
+                shown = (
+                    key_result.env._("done")
+                    if value >= 1.0
+                    else key_result.env._("not done")
+                )
+                unit = ""
+            else:
+                shown = formatLang(
+                    key_result.env, value, digits=0 if value.is_integer() else 2
+                )
+                unit = key_result.unit or (
+                    key_result.currency_id.symbol
+                    if key_result.metric_type == "currency"
+                    else ""
+                )
+            items.append(
+                {
+                    "name": key_result.name,
+                    "value": shown,
+                    "unit": unit or "",
+                    "confidence": key_result.confidence,
+                    "url": key_result._okr_checkin_url(user),
+                }
+            )
+        return items
+
+    @api.model
+    def _okr_action_checkin_link(self, key_result_id):
+        """The quick check-in of one key result, opened by the link of the
+        weekly reminder (``/odoo/okr.key.result/<id>/action-...``)."""
+        key_result = self.browse()
+        if isinstance(key_result_id, int):
+            key_result = self.browse(key_result_id).exists()
+        if not key_result:
+            raise UserError(self.env._("This key result no longer exists."))
+        return key_result.action_quick_checkin()
 
     @api.model
     def _okr_direction_of(self, start, target):

@@ -19,11 +19,31 @@ class OkrNotifyMixin(models.AbstractModel):
     with a log line when an administrator broke the template.
 
     Models that send list this mixin *first* in ``_inherit`` (it relies on
-    ``mail.thread`` being in the chain).
+    ``mail.thread`` being in the chain). A recipient without an e-mail
+    address is notified in their inbox (:meth:`_notify_get_recipients`).
     """
 
     _name = "okr.notify.mixin"
     _description = "OKR notifications"
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        """A person without a usable e-mail address gets bsc_okr's messages
+        in their inbox: an e-mail to nobody would only fail in the mail
+        queue, and the reminder would never be seen. Other messages of the
+        record keep Odoo's behaviour."""
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        if not self.env.context.get("okr_notify"):
+            return recipients
+        by_email = [r["id"] for r in recipients if r["notif"] == "email"]
+        if by_email:
+            # sudo: only whether the recipient has an address is read, to
+            # deliver a message meant for them.
+            partners = self.env["res.partner"].sudo().browse(by_email)
+            no_address = set(partners.filtered(lambda p: not p.email_normalized).ids)
+            for recipient in recipients:
+                if recipient["id"] in no_address:
+                    recipient["notif"] = "inbox"
+        return recipients
 
     def _okr_recipient_lang(self, user):
         """The language ``user`` reads bsc_okr's messages in."""
@@ -70,7 +90,8 @@ class OkrNotifyMixin(models.AbstractModel):
             )
             return Message
         kwargs = {"author_id": author_id} if author_id else {}
-        return record.message_notify(
+        # The flag tells _notify_get_recipients that this is one of ours.
+        return record.with_context(okr_notify=True).message_notify(
             partner_ids=partner.ids,
             subject=subject,
             body=body,

@@ -1,7 +1,4 @@
-import datetime
 from collections import defaultdict
-
-from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -329,11 +326,6 @@ class OkrObjective(models.Model):
         compute="_compute_in_my_team",
         search="_search_in_my_team",
         help="Owned by someone who reports to you, directly or not.",
-    )
-    checkin_reminder_date = fields.Date(
-        readonly=True,
-        copy=False,
-        help="Technical: when the weekly check-in reminder was last sent.",
     )
     sandbagging_signal = fields.Boolean(
         compute="_compute_sandbagging",
@@ -1103,12 +1095,14 @@ class OkrObjective(models.Model):
 
     @api.model
     def _cron_checkin_reminders(self):
-        """Weekly: remind owners whose key results have no check-in this week.
+        """Daily: on each company's reminder weekday, one check-in reminder
+        per person (see ``res.users._okr_send_checkin_reminders``).
 
-        One activity per objective and person (an e-mail for portal
-        employees). Safe on several workers: a transaction-level advisory
-        lock lets one run at a time, and each objective remembers the day its
-        reminder went out, so a second run the same week does nothing.
+        One chunk of people per call; the cron runner commits and calls
+        again while people are left (the progress API of ir.cron). Safe on
+        several workers: a transaction-level advisory lock lets one run at a
+        time, and each person is stamped with the day of their reminder, so
+        a second run the same week sends nothing.
         """
         self.env.cr.execute(
             SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", self._name + ".cron")
@@ -1116,60 +1110,8 @@ class OkrObjective(models.Model):
         if not self.env.cr.fetchone()[0]:
             return
         today = fields.Date.context_today(self)
-        KeyResult = self.env["okr.key.result"]
-        week_start = KeyResult._okr_week_start(today)
-        key_results = KeyResult.search(
-            [
-                *KeyResult._okr_checkin_due_domain(today),
-                "|",
-                ("objective_id.checkin_reminder_date", "=", False),
-                ("objective_id.checkin_reminder_date", "<", week_start),
-            ]
-        )
-        activity_type = self.env.ref("bsc_okr.mail_activity_type_okr_checkin")
-        pending = defaultdict(lambda: self.env["okr.key.result"])
-        for key_result in key_results:
-            user = key_result.owner_user_id or key_result.objective_id.owner_user_id
-            if user:
-                pending[key_result.objective_id, user] |= key_result
-        open_activities = {
-            (activity.res_id, activity.user_id.id)
-            for activity in self.env["mail.activity"].search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", key_results.objective_id.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-        }
-        deadline = week_start + datetime.timedelta(days=4)
-        model_id = self.env["ir.model"]._get_id(self._name)
-        activity_vals = []
-        for (objective, user), krs in pending.items():
-            note = Markup("<ul>%s</ul>") % Markup().join(
-                Markup("<li>%s</li>") % name for name in krs.mapped("name")
-            )
-            if user.share:
-                objective.message_notify(
-                    partner_ids=user.partner_id.ids,
-                    subject=self.env._("Weekly OKR check-in"),
-                    body=Markup("<p>%s</p>%s")
-                    % (self.env._("How did these key results move this week?"), note),
-                )
-            elif (objective.id, user.id) not in open_activities:
-                activity_vals.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": objective.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": user.id,
-                        "summary": self.env._("Weekly check-in"),
-                        "note": note,
-                        "date_deadline": deadline,
-                    }
-                )
-        self.env["mail.activity"].create(activity_vals)
-        key_results.objective_id.write({"checkin_reminder_date": today})
+        done, remaining = self.env["res.users"]._okr_send_checkin_reminders(today)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     def init(self):
         """Keep the alignment links consistent when an objective is deleted.

@@ -23,6 +23,7 @@ from . import test_okr_security
 from . import test_okr_grading
 from . import test_okr_alignment
 from . import test_okr_rhythm
+from . import test_okr_reminder
 from . import test_okr_cycle_automation
 from . import test_okr_rpc
 from . import test_okr_performance

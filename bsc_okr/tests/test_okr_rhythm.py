@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo import fields, sql_db
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -9,88 +9,7 @@ from .okr_common import IN_Q1, OkrCase
 
 @tagged("post_install", "-at_install")
 class TestOkrRhythm(OkrCase):
-    """Weekly reminders, stale key results, crons safe on several workers."""
-
-    def _checkin_activities(self, objectives=None):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "okr.objective"),
-                ("res_id", "in", (objectives or self.objectives).ids),
-                (
-                    "activity_type_id",
-                    "=",
-                    self.env.ref("bsc_okr.mail_activity_type_okr_checkin").id,
-                ),
-            ]
-        )
-
-    @freeze_time(IN_Q1)
-    def test_weekly_reminder(self):
-        self._checkin(self.kr_peer, 10, user=self.user_peer)
-        self.env["okr.objective"]._cron_checkin_reminders()
-        activities = self._checkin_activities()
-        reminded = {(a.res_id, a.user_id) for a in activities}
-        self.assertEqual(
-            reminded,
-            {
-                (self.obj_company.id, self.user_ceo),
-                (self.obj_production.id, self.user_manager),
-                (self.obj_employee.id, self.user_employee),
-                (self.obj_private.id, self.user_employee),
-                (self.obj_hr.id, self.user_hr),
-            },
-            "everybody but the peer, who checked in this week",
-        )
-        employee_activity = activities.filtered(
-            lambda a: a.res_id == self.obj_employee.id
-        )
-        self.assertIn(self.kr_employee.name, employee_activity.note)
-        self.assertEqual(str(employee_activity.date_deadline), "2026-02-20")
-        # A second run the same week (another worker, a retry) adds nothing.
-        self.env["okr.objective"]._cron_checkin_reminders()
-        self.assertEqual(self._checkin_activities(), activities)
-
-    def test_next_week_does_not_duplicate_open_reminders(self):
-        with freeze_time(IN_Q1):
-            self.env["okr.objective"]._cron_checkin_reminders()
-        first = self._checkin_activities()
-        with freeze_time("2026-02-23"):
-            self._checkin(self.kr_employee, 10, user=self.user_employee)
-            self.env["okr.objective"]._cron_checkin_reminders()
-        self.assertEqual(self._checkin_activities(), first)
-        self.assertEqual(
-            str(self.obj_company.checkin_reminder_date), "2026-02-23", "run again"
-        )
-
-    def test_portal_employees_get_a_mail(self):
-        with freeze_time(IN_Q1):
-            objective = self._make_objective(self.emp_portal, "Fewer rejects")
-            self._activate(objective)
-            self.env["okr.objective"]._cron_checkin_reminders()
-        self.assertFalse(self._checkin_activities(objective))
-        notified = self.env["mail.message"].search(
-            [
-                ("model", "=", "okr.objective"),
-                ("res_id", "=", objective.id),
-                ("partner_ids", "in", self.user_portal.partner_id.ids),
-            ]
-        )
-        self.assertEqual(len(notified), 1)
-        self.assertIn("Fewer rejects", notified.body)
-
-    def test_cron_skips_when_another_worker_runs_it(self):
-        other = sql_db.db_connect(self.env.cr.dbname).cursor()
-        try:
-            other.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                ["okr.objective.cron"],
-            )
-            with freeze_time(IN_Q1):
-                self.env["okr.objective"]._cron_checkin_reminders()
-            self.assertFalse(self._checkin_activities())
-        finally:
-            other.rollback()
-            other.close()
+    """Stale key results (the weekly reminder: test_okr_reminder)."""
 
     @freeze_time(IN_Q1)
     def test_stale_key_results(self):

@@ -224,7 +224,9 @@ class TestPortalSafety(PortalCase):
     def test_post_only_and_csrf(self):
         self.login(self.user_employee)
         url = f"/my/key-results/{self.kr_employee.id}/checkin"
-        self.assertEqual(self.get(url).status_code, 405)
+        # A GET shows the form (the weekly reminder's link) and posts nothing.
+        self.assertEqual(self.get(url).status_code, 200)
+        self.assertFalse(self.kr_employee.checkin_ids)
         response = self.post(url, {"value": "40", "confidence": "6"}, csrf=False)
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.kr_employee.checkin_ids)

@@ -546,3 +546,12 @@ class TestAppraisalWallHttp(HttpCase, WallCase):
                 for route in (f"/my/okrs/{record.id}", f"/my/okr/{record.id}"):
                     response = self.url_open(route)
                     self.assertNotIn(wm.SECRET, response.text)
+            # The one-click check-in of the weekly reminder, and its opt-out.
+            for record in self.wall_key_results:
+                response = self.url_open(f"/my/key-results/{record.id}/checkin")
+                self.assertNotIn(wm.SECRET, response.text)
+            response = self.url_open(
+                "/my/okrs/reminders",
+                data={"optout": "1", "csrf_token": http.Request.csrf_token(self)},
+            )
+            self.assertNotIn(wm.SECRET, response.text)
