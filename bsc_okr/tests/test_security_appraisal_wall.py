@@ -176,11 +176,15 @@ class TestAppraisalWall(WallCase):
         self._run("manager")
 
     def test_progress_history_is_attacked(self):
-        # One row per objective and one per key result (the check-ins).
+        # Rows of every objective and every key result (the check-ins); one
+        # per record and day, so a fixture built across midnight in the
+        # company's timezone holds two days of rows.
+        history = self.wall_progress_history
         self.assertEqual(
-            len(self.wall_progress_history),
-            len(self.wall_objectives) + len(self.wall_key_results),
+            history.filtered(lambda row: not row.key_result_id).objective_id,
+            self.wall_objectives,
         )
+        self.assertEqual(history.key_result_id, self.wall_key_results)
 
     def test_every_okr_model_is_in_the_matrix(self):
         missing = wm.walled_models(self.env) - set(wm.MODELS) - set(wm.NOT_PERSONAL)
