@@ -1,5 +1,5 @@
 from . import controllers
 from . import models
 from . import wizard
-from .hooks import uninstall_hook
+from .hooks import post_init_hook, uninstall_hook
 from . import report

@@ -15,6 +15,7 @@
     "installable": True,
     "depends": ["hr", "portal", "mail", "report_xlsx", "web_hierarchy"],
     "external_dependencies": {"python": ["xlsxwriter", "numpy", "scipy"]},
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "data": [
         "security/bsc_okr_groups.xml",
@@ -47,6 +48,8 @@
         "data/ir_cron_data.xml",
         "data/okr_cycle_mail_templates.xml",
         "data/okr_checkin_mail_templates.xml",
+        "data/okr_alert_mail_templates.xml",
+        "data/okr_approval_mail_templates.xml",
         "data/okr_cycle_data.xml",
         "views/okr_approval_request_views.xml",
         "views/okr_stage_history_views.xml",

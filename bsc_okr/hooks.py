@@ -1,6 +1,26 @@
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 
+def post_init_hook(env):
+    """What the installation finds is the baseline of the alerts: the key
+    results (demo data included) stand where they stand, and no check-in
+    made so far is alerted. The first run of the alerts job then sends
+    nothing for the past, only for the changes that follow."""
+    env.flush_all()
+    env.cr.execute(
+        """
+        UPDATE okr_key_result
+           SET okr_alert_status = track_status
+         WHERE okr_alert_status IS DISTINCT FROM track_status
+        """
+    )
+    env.cr.execute(
+        "UPDATE okr_checkin SET okr_alert_pending = FALSE WHERE okr_alert_pending"
+    )
+    env["okr.key.result"].invalidate_model(["okr_alert_status"])
+    env["okr.checkin"].invalidate_model(["okr_alert_pending"])
+
+
 def uninstall_hook(env):
     """Clean up what would block the removal of the module's data."""
     _unlink_module_activities(env)

@@ -9,6 +9,8 @@ from odoo.tools import SQL, format_datetime, mute_logger
 _logger = logging.getLogger(__name__)
 
 ACTIVITY_TYPE_XMLID = "bsc_okr.mail_activity_type_approval"
+#: The message an approver gets when a request starts waiting for them.
+WAITING_TEMPLATE = "bsc_okr.mail_template_okr_approval_waiting"
 
 ROLE_SELECTION = [
     ("manager", "Owner's Manager"),
@@ -26,10 +28,12 @@ class OkrApprovalRequest(models.Model):
     Created, decided and escalated only by ``okr.approval.mixin`` (users
     have read access only). One pending request per record at most. A
     request locks itself for a decision and carries the approvers'
-    activities on its document.
+    activities on its document; each approver it starts waiting for gets
+    the "your approval is waited for" message (a ``mail.template``).
     """
 
     _name = "okr.approval.request"
+    _inherit = ["okr.notify.mixin", "mail.thread"]
     _description = "Approval Request"
     _order = "requested_on desc, id desc"
 
@@ -232,7 +236,10 @@ class OkrApprovalRequest(models.Model):
         self._close_activities()
 
     def _schedule_activities(self, users, summary=None):
-        """One 'Approval' activity per user on the document, linked to the request."""
+        """One 'Approval' activity per user on the document, linked to the
+        request, and the "your approval is waited for" message to each: the
+        one place a request starts waiting for someone (its creation, an
+        escalation)."""
         self.ensure_one()
         if not users:
             return
@@ -251,9 +258,12 @@ class OkrApprovalRequest(models.Model):
         # sudo: approvers often may not write the document, which creating
         # and closing activities on it requires; the request was checked
         # already by the approval mixin.
+        # quick update: Odoo's own "activity assigned to you" e-mail would be
+        # a second message; the approver gets the template below instead.
         activities = (
             self.env["mail.activity"]
             .sudo()
+            .with_context(mail_activity_quick_update=True)
             .create(
                 [
                     {
@@ -270,6 +280,45 @@ class OkrApprovalRequest(models.Model):
         )
         # the request (checked already, see above) links its own activities
         self.sudo().activity_ids = [(4, activity.id) for activity in activities]
+        self._okr_notify_waiting(users)
+
+    def _okr_notify_waiting(self, users):
+        """Tell each of ``users`` that this request waits for their decision
+        (template ``WAITING_TEMPLATE``, in their language, inbox or e-mail
+        as they chose), with a link to the document they decide on."""
+        self.ensure_one()
+        template = self.env.ref(WAITING_TEMPLATE, raise_if_not_found=False)
+        if not template:
+            return
+        # sudo: the requester (often a portal employee) may not read the
+        # request or its document; the approvers were resolved by the rules.
+        request = self.sudo()
+        for user in users:
+            lang = request._okr_recipient_lang(user)
+            request._okr_notify_template(
+                template,
+                user,
+                add_context={
+                    "okr_url": request._okr_document_url(user),
+                    "okr_requested_on": format_datetime(
+                        request.env,
+                        request.requested_on,
+                        tz=user.sudo().tz,
+                        dt_format="short",
+                        lang_code=lang,
+                    ),
+                },
+            )
+
+    def _okr_document_url(self, user):
+        """The absolute link ``user`` opens the request's document with: its
+        own notification link when it has one (``/my`` for portal users),
+        else its back-end form."""
+        self.ensure_one()
+        record = self._get_record()
+        if hasattr(record, "_okr_notification_url"):
+            return record._okr_notification_url(user)
+        return self.get_base_url() + f"/odoo/{self.res_model}/{self.res_id}"
 
     def _close_activities(self):
         # sudo: see _schedule_activities

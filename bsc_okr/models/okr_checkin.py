@@ -121,6 +121,13 @@ class OkrCheckin(models.Model):
         copy=False,
         help="Technical: posted in deferred mode, its key result is not rolled up yet.",
     )
+    okr_alert_pending = fields.Boolean(
+        string="Alert Pending",
+        readonly=True,
+        copy=False,
+        help="Technical: this check-in lowered the confidence by at least the "
+        "company's threshold and the alerts job has not sent its alert yet.",
+    )
 
     _sql_constraints = [
         (
@@ -139,6 +146,14 @@ class OkrCheckin(models.Model):
             self._table,
             ["id"],
             where="rollup_pending",
+        )
+        # Likewise the few check-ins whose alert is still to be sent.
+        create_index(
+            self.env.cr,
+            "okr_checkin_alert_pending_idx",
+            self._table,
+            ["id"],
+            where="okr_alert_pending",
         )
 
     @api.model
@@ -335,6 +350,12 @@ class OkrCheckin(models.Model):
             }
             for kr in key_results.sudo()
         }
+        # The company's alert threshold, read with the key results' company
+        # (a setting, read as superuser like the related columns above).
+        thresholds = {
+            kr.id: kr.company_id.okr_confidence_drop_threshold
+            for kr in key_results.sudo()
+        }
         deferred = self._okr_rollup_deferred()
         previous = self._okr_latest_confidences(key_results.ids)
         for vals in vals_list:
@@ -347,6 +368,11 @@ class OkrCheckin(models.Model):
             vals["previous_confidence"] = previous.get(kr_id) or 0
             vals["confidence_drop"] = tracking.confidence_drop(
                 previous.get(kr_id), confidence
+            )
+            # Only marked here: the alerts job sends it after the commit, so
+            # that posting a check-in stays one insert.
+            vals["okr_alert_pending"] = bool(
+                thresholds[kr_id] and vals["confidence_drop"] >= thresholds[kr_id]
             )
             # the next check-in of the same batch follows this one
             previous[kr_id] = confidence
@@ -362,6 +388,9 @@ class OkrCheckin(models.Model):
             # the key result itself: the copy of the latest values runs as
             # superuser.
             checkins.key_result_id.sudo()._okr_sync_from_checkins()
+        # A drop of confidence, or the key result turning off track, is
+        # alerted by the alerts job right after the commit.
+        self.env["okr.key.result"]._okr_trigger_alerts()
         return checkins.with_env(self.env)
 
     @api.model
@@ -499,6 +528,8 @@ class OkrCheckin(models.Model):
             # The flush above wrote the history of what the ORM recomputed;
             # the key results' own confidence moved in SQL, unseen by it.
             key_results._okr_record_history()
+            # The key results moved: the alerts job looks at their track.
+            KeyResult._okr_trigger_alerts()
         cr.execute(
             SQL(
                 "UPDATE okr_checkin SET rollup_pending = FALSE WHERE id IN %s",

@@ -22,6 +22,14 @@ TRACK_STATUSES = [
 ]
 #: The largest magnitude of a number typed for a key result or a check-in.
 VALUE_LIMIT = 1e12
+#: The message of an alert (off track, confidence drop).
+ALERT_TEMPLATE = "bsc_okr.mail_template_okr_alert"
+#: Changes (key results turned, check-ins dropped) one call of the alerts job
+#: takes at most; the cron runner commits and calls again while some are left.
+ALERT_CHUNK = 500
+#: The system parameter holding the last day the alerts job refreshed the
+#: track status of every key result (the expected line moves every day).
+TRACK_REFRESH_PARAM = "bsc_okr.track_status_refresh_date"
 
 
 class OkrKeyResult(models.Model):
@@ -354,6 +362,164 @@ class OkrKeyResult(models.Model):
         for status, ids in by_status.items():
             self.browse(ids).write({"okr_alert_status": status})
         return turned
+
+    # ------------------------------------------------------------------
+    # Alerts: off track, confidence drops
+    # ------------------------------------------------------------------
+    @api.model
+    def _okr_trigger_alerts(self):
+        """Start the alerts job right after the commit (a new trigger row,
+        nothing shared is written): the request that posted a check-in sends
+        no mail itself."""
+        cron = self.env.ref(
+            "bsc_okr.okr_key_result_cron_alerts", raise_if_not_found=False
+        )
+        if cron:
+            # sudo: who checks in may not read crons; the trigger only asks
+            # the job to run now.
+            cron.sudo()._trigger()
+
+    @api.model
+    def _cron_send_alerts(self):
+        """The alerts job: started after each check-in (and each roll-up of
+        deferred ones), and on its schedule, when the day's first run also
+        refreshes the track status of every key result (the expected line
+        moves with the calendar). One chunk of changes per call; the cron
+        runner commits and calls again while some are left. A
+        transaction-level advisory lock lets one worker run it at a time."""
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", self._name + ".alerts")
+        )
+        if not self.env.cr.fetchone()[0]:
+            return
+        # sudo: the job reads every company's key results and people to
+        # alert them; what each person is sent is checked per recipient.
+        KeyResult = self.sudo()
+        today = fields.Date.context_today(self)
+        Param = self.env["ir.config_parameter"].sudo()
+        if Param.get_param(TRACK_REFRESH_PARAM) != fields.Date.to_string(today):
+            KeyResult._okr_refresh_track_status()
+            Param.set_param(TRACK_REFRESH_PARAM, fields.Date.to_string(today))
+        done, remaining = KeyResult._okr_send_alerts()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _okr_alert_backlog_query(self, limit=None):
+        """The ids of the key results whose track status moved since the
+        alerts last looked (``okr_alert_status`` lags behind)."""
+        query = SQL(
+            "SELECT id FROM okr_key_result "
+            "WHERE track_status IS DISTINCT FROM okr_alert_status ORDER BY id"
+        )
+        if limit:
+            query = SQL("%s LIMIT %s", query, limit)
+        return query
+
+    @api.model
+    def _okr_send_alerts(self, limit=None):
+        """Send the alerts of at most ``limit`` (default ``ALERT_CHUNK``) key
+        results that moved and as many check-ins that dropped; returns
+        ``(done, remaining)``.
+
+        The changes are found from what is stored, not from a recompute: a
+        key result that turned off track (:meth:`_okr_track_changes`, which
+        stamps it) and the check-ins marked ``okr_alert_pending`` at their
+        creation. A key result with both gets one message. The stamps and the
+        messages (queued, sent after the commit) share this transaction: a
+        chunk rolled back by a crash has sent nothing, and its rerun sends
+        each alert once.
+        """
+        limit = limit or ALERT_CHUNK
+        cr = self.env.cr
+        self.flush_model(["track_status", "okr_alert_status"])
+        cr.execute(self._okr_alert_backlog_query(limit))
+        moved = self.browse([row[0] for row in cr.fetchall()])
+        Checkin = self.env["okr.checkin"]
+        checkins = Checkin.search(
+            [("okr_alert_pending", "=", True)], order="id", limit=limit
+        )
+        turned = moved._okr_track_changes()
+        drops = defaultdict(Checkin.browse)
+        for checkin in checkins:
+            drops[checkin.key_result_id] |= checkin
+        template = self.env.ref(ALERT_TEMPLATE, raise_if_not_found=False)
+        if template:
+            for key_result in turned | checkins.key_result_id:
+                if key_result.objective_state != "active":
+                    continue
+                key_result._okr_send_alert(
+                    template,
+                    off_track=key_result in turned,
+                    checkins=drops.get(key_result, Checkin),
+                )
+        if checkins:
+            checkins.write({"okr_alert_pending": False})
+        # What is left is counted in SQL: the stamps above go first.
+        self.flush_model(["okr_alert_status"])
+        Checkin.flush_model(["okr_alert_pending"])
+        cr.execute(
+            SQL(
+                "SELECT (SELECT COUNT(*) FROM (%s) AS moved)"
+                " + (SELECT COUNT(*) FROM okr_checkin WHERE okr_alert_pending)",
+                self._okr_alert_backlog_query(),
+            )
+        )
+        return len(moved) + len(checkins), cr.fetchone()[0]
+
+    def _okr_alert_recipients(self):
+        """Who an alert about this key result goes to: its objective's owner
+        and that owner's manager (when the record rules let the manager read
+        the key result). Never an inactive user, never appraisal staff (the
+        wall; :meth:`okr.notify.mixin._okr_notify_template` refuses them
+        too)."""
+        self.ensure_one()
+        owner = self.objective_id.owner_id
+        manager = owner.parent_id.user_id
+        users = owner.user_id
+        if manager and manager != owner.user_id:
+            # The manager is told only what their rules already show them.
+            if self.with_user(manager)._filtered_access("read"):
+                users |= manager
+        return users.filtered(
+            lambda user: user.active and not user._has_group("bsc_okr.group_kpi_appraisal")
+        )
+
+    def _okr_send_alert(self, template, off_track, checkins):
+        """Send ``template`` about this key result to each of its
+        recipients: it turned off track (``off_track``) and/or ``checkins``
+        (sorted by id) lowered its confidence by the company's threshold."""
+        self.ensure_one()
+        drop = False
+        if checkins:
+            ordered = checkins.sorted(lambda c: (c.date, c.id))
+            first, last = ordered[0], ordered[-1]
+            drop = {
+                "previous": first.previous_confidence,
+                "confidence": last.confidence,
+                "points": max(0, first.previous_confidence - last.confidence),
+                "author": last.author_id.name or "",
+            }
+        owner_user = self.objective_id.owner_id.user_id
+        for user in self._okr_alert_recipients():
+            partner = user.partner_id
+            lang = partner._okr_recipient_lang(user)
+            key_result = self.with_context(lang=lang)
+            partner._okr_notify_template(
+                template,
+                user,
+                add_context={
+                    "okr_key_result": key_result,
+                    "okr_objective_name": key_result.objective_id.name or "",
+                    "okr_owner_name": self.objective_id.owner_id.name or "",
+                    "okr_is_owner": user == owner_user,
+                    "okr_off_track": off_track,
+                    "okr_drop": drop,
+                    "okr_progress": formatLang(
+                        key_result.env, self.progress * 100, digits=0
+                    ),
+                    "okr_url": self.objective_id._okr_notification_url(user),
+                },
+            )
 
     def _okr_stale_on(self, day):
         """Whether this key result is stale on ``day``."""

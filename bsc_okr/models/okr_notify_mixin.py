@@ -16,7 +16,8 @@ class OkrNotifyMixin(models.AbstractModel):
     through :meth:`_okr_notify_template`: rendered in the recipient's
     language, delivered by ``message_notify`` as the recipient chose (inbox
     or e-mail), queued rather than sent inside the transaction, and skipped
-    with a log line when an administrator broke the template.
+    with a log line when an administrator broke the template. Appraisal
+    staff never get one (the wall).
 
     Models that send list this mixin *first* in ``_inherit`` (it relies on
     ``mail.thread`` being in the chain). A recipient without an e-mail
@@ -70,6 +71,10 @@ class OkrNotifyMixin(models.AbstractModel):
         # recipient's user and partner; only their language and address are
         # read, to render and deliver a message meant for them.
         user = user.sudo()
+        if user._has_group("bsc_okr.group_kpi_appraisal"):
+            # The appraisal wall: no OKR message ever reaches appraisal
+            # staff, whichever job or step asks for it.
+            return Message
         partner = user.partner_id
         lang = self._okr_recipient_lang(user)
         record = self.with_context(lang=lang)

@@ -14,12 +14,16 @@ import re
 import zipfile
 from pathlib import Path
 
+from freezegun import freeze_time
+
 from odoo import Command, http
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
+from .. import hooks
 from . import wall_matrix as wm
 from .learning_common import LearningCase
+from .okr_common import IN_Q1
 
 ADDON = Path(__file__).resolve().parent.parent
 
@@ -185,6 +189,46 @@ class TestAppraisalWall(WallCase):
             self.wall_objectives,
         )
         self.assertEqual(history.key_result_id, self.wall_key_results)
+
+    def test_alert_and_approval_messages_never_reach_appraisal(self):
+        """The HR officer's own key result turns off track, so does that of
+        an employee they manage, they submit an objective and it escalates:
+        each message of ``ALERT_MESSAGES`` goes out, to others only."""
+        self.emp_employee.parent_id = self.emp_hr
+        Message = self.env["mail.message"]
+        start = Message.search([], order="id desc", limit=1).id
+        with freeze_time(IN_Q1):
+            self.env["okr.key.result"]._okr_refresh_track_status()
+            hooks.post_init_hook(self.env)
+            for key_result in self.kr_hr | self.kr_employee:
+                self._checkin(key_result, 50)
+            self.env["okr.key.result"]._cron_send_alerts()
+            for key_result in self.kr_hr | self.kr_employee:
+                self._checkin(key_result, 10, confidence=3)
+            draft = self._make_objective(self.emp_hr, "Learn more")
+            draft.with_user(self.user_hr).sudo().action_submit()
+        for xmlid, (model, method) in wm.ALERT_MESSAGES.items():
+            with freeze_time("2026-02-24 09:00:00"):
+                getattr(self.env[model], method)()
+            template = self.env.ref(xmlid)
+            sent = Message.search(
+                [
+                    ("id", ">", start),
+                    ("model", "=", template.model_id.model),
+                    ("message_type", "=", "user_notification"),
+                ]
+            )
+            self.assertTrue(sent, f"{xmlid} was sent")
+        self.assertFalse(
+            self.env["mail.notification"].search(
+                [("res_partner_id", "=", self.user_hr.partner_id.id)]
+            )
+        )
+        self.assertFalse(
+            Message.search(
+                [("id", ">", start), ("partner_ids", "in", self.user_hr.partner_id.ids)]
+            )
+        )
 
     def test_every_okr_model_is_in_the_matrix(self):
         missing = wm.walled_models(self.env) - set(wm.MODELS) - set(wm.NOT_PERSONAL)

@@ -126,6 +126,18 @@ NOT_PERSONAL = {
     "content); only administrators have an ACL line",
 }
 
+#: The messages of the alerts and of the approvals -> (model, method) of
+#: the job that sends them (the approval message also goes out when a
+#: request is made). Appraisal staff get none of them, whatever makes them
+#: go (TestAppraisalWall provokes each one).
+ALERT_MESSAGES = {
+    "bsc_okr.mail_template_okr_alert": ("okr.key.result", "_cron_send_alerts"),
+    "bsc_okr.mail_template_okr_approval_waiting": (
+        "okr.approval.request",
+        "_cron_escalate",
+    ),
+}
+
 #: Operations on the attacked model itself.
 OPERATIONS = (
     "search",
