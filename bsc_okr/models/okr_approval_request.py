@@ -363,6 +363,9 @@ class OkrApprovalRequest(models.Model):
         right now, or escalated by another worker, is left for the next run.
         """
         now = fields.Datetime.now()
+        # The query reads the requests and the companies' delays in SQL.
+        self.flush_model()
+        self.env["res.company"].flush_model(["okr_approval_escalation_days"])
         rows = self.env.execute_query(
             SQL(
                 """

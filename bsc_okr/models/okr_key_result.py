@@ -388,7 +388,9 @@ class OkrKeyResult(models.Model):
         runner commits and calls again while some are left. A
         transaction-level advisory lock lets one worker run it at a time."""
         self.env.cr.execute(
-            SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", self._name + ".alerts")
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(hashtext(%s))", self._name + ".alerts"
+            )
         )
         if not self.env.cr.fetchone()[0]:
             return
@@ -481,7 +483,9 @@ class OkrKeyResult(models.Model):
             if self.with_user(manager)._filtered_access("read"):
                 users |= manager
         return users.filtered(
-            lambda user: user.active and not user._has_group("bsc_okr.group_kpi_appraisal")
+            lambda user: (
+                user.active and not user._has_group("bsc_okr.group_kpi_appraisal")
+            )
         )
 
     def _okr_send_alert(self, template, off_track, checkins):

@@ -349,7 +349,7 @@ class TestOkrApprovalWaiting(AlertCase):
 
     def test_broken_template_skips_that_approver(self):
         template = self.env.ref("bsc_okr.mail_template_okr_approval_waiting")
-        template.body_html = "<p><t t-out=\"1 // 0\"/></p>"
+        template.body_html = '<p><t t-out="1 // 0"/></p>'
         draft = self._make_objective(self.emp_employee, "Halve scrap")
         with self.assertLogs("odoo.addons.bsc_okr.models.okr_notify_mixin", "ERROR"):
             draft.with_user(self.user_employee).action_submit()
@@ -378,7 +378,9 @@ class TestOkrApprovalWaiting(AlertCase):
         self.user_manager.partner_id.lang = "zh_TW"
         draft = self._make_objective(self.emp_employee, "Halve scrap")
         draft.with_user(self.user_employee).action_submit()
-        message = self._messages("等待您審批", self.user_manager, "okr.approval.request")
+        message = self._messages(
+            "等待您審批", self.user_manager, "okr.approval.request"
+        )
         self.assertEqual(len(message), 1)
         self.assertIn("Halve scrap", str(message.body))
         self.assertIn(f"/odoo/okr.objective/{draft.id}", str(message.body))
