@@ -126,7 +126,8 @@ class OkrImportWizard(models.TransientModel):
         self.write(
             {
                 "template_file": base64.b64encode(self._okr_template_bytes()),
-                "template_filename": self.env._("okr_import_template") + ".xlsx",
+                # An ASCII name: it travels in the download URL.
+                "template_filename": "okr_import_template.xlsx",
             }
         )
         return {
