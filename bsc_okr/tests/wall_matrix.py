@@ -138,6 +138,29 @@ ALERT_MESSAGES = {
     ),
 }
 
+#: okr.* wizards that read or write OKR data: appraisal staff may not even
+#: open them (no ACL line for group_kpi_appraisal, and an AccessError when
+#: they hold a group that has one). model -> values that create one.
+WIZARDS = {
+    "okr.import.wizard": {},
+}
+
+
+def wizard_failures(env, user):
+    """Sentences for each wizard of ``WIZARDS`` that ``user`` (appraisal
+    staff) could create (a transient record is read by its creator only)."""
+    failures = []
+    for model, vals in WIZARDS.items():
+        Wizard = env[model].with_user(user)
+        try:
+            with env.cr.savepoint():
+                Wizard.create(dict(vals))
+            failures.append(f"{user.login} created a {model}")
+        except AccessError:
+            continue  # refused, as it must be
+    return failures
+
+
 #: Operations on the attacked model itself.
 OPERATIONS = (
     "search",
@@ -462,7 +485,7 @@ def static_failures(env):
     group = env.ref("bsc_okr.group_kpi_appraisal")
     walled = walled_models(env)
     for access in env["ir.model.access"].sudo().search([("group_id", "=", group.id)]):
-        if access.model_id.model in walled:
+        if access.model_id.model in walled | set(WIZARDS):
             failures.append(
                 f"group_kpi_appraisal has an ACL line on {access.model_id.model} "
                 f"({access.name})"
@@ -530,4 +553,38 @@ def relation_routes(env, walled, readers=("hr.employee", "hr.employee.public")):
                     "many2many",
                 ):
                     routes.append((model_name, f"{name}.{sub_name}", sub.comodel_name))
+    return routes
+
+
+#: The errors a chatter route may answer with when it refuses.
+CHATTER_REFUSALS = (
+    "werkzeug.exceptions.NotFound",
+    "werkzeug.exceptions.Forbidden",
+    "odoo.exceptions.AccessError",
+)
+
+
+def chatter_routes(objective):
+    """``[(route, params)]``: the JSON routes of the portal chatter on an
+    objective page (issue 17), each with no token, a forged token and a
+    forged signed link; appraisal staff must read and post nothing."""
+    routes = []
+    for extra in ({}, {"token": "forged"}, {"hash": "forged", "pid": 1}):
+        thread = {"thread_model": "okr.objective", "thread_id": objective.id, **extra}
+        routes += [
+            ("/portal/chatter_init", thread),
+            ("/mail/chatter_fetch", thread),
+            ("/mail/thread/data", {**thread, "request_list": ["followers"]}),
+            (
+                "/mail/message/post",
+                {
+                    **thread,
+                    "post_data": {
+                        "body": "From appraisal",
+                        "message_type": "comment",
+                        "subtype_xmlid": "mail.mt_comment",
+                    },
+                },
+            ),
+        ]
     return routes
