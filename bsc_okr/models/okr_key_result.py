@@ -691,8 +691,10 @@ class OkrKeyResult(models.Model):
             self.objective_id._okr_ensure_key_results_editable()
 
     def _okr_ensure_grading_open(self):
+        # Every write of the grading fields (the back-end form, RPC) asks
+        # the rule the portal asks through _okr_give_grade.
         for key_result in self:
-            refusal = key_result._okr_grading_window_refusal()
+            refusal = key_result._okr_grading_refusal()
             if refusal:
                 raise UserError(refusal)
 

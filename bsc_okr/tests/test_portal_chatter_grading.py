@@ -348,6 +348,17 @@ class TestPortalGrading(GradingCase):
         response = self.grade(self.kr_draft, "0.5", "Never started")
         self.assertIn("Only objectives that ran are graded", response.text)
         self.assertUngraded(self.kr_draft)
+        # The back-end form's write asks the same rule.
+        with self.assertRaises(UserError) as refusal, self.env.cr.savepoint():
+            self.kr_draft.with_user(self.user_employee).write(
+                {
+                    "is_grade_overridden": True,
+                    "grade_override": 0.5,
+                    "grade_note": "Never started",
+                }
+            )
+        self.assertIn("Only objectives that ran", str(refusal.exception))
+        self.assertUngraded(self.kr_draft)
 
     def test_manager_grades_the_team(self):
         """The manager may edit the team's key results in the back end, so
