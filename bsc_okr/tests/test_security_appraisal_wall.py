@@ -194,6 +194,15 @@ class TestAppraisalWall(WallCase):
     def test_no_acl_rule_or_employee_field_for_appraisal(self):
         self.assertEqual(wm.static_failures(self.env), [])
 
+    def test_okr_wizards_refused_to_appraisal(self):
+        """Appraisal staff open no OKR wizard (wall_matrix.WIZARDS), not
+        even when they also manage a team."""
+        self.assertEqual(wm.wizard_failures(self.env, self.user_hr), [])
+        self.user_hr.groups_id = [
+            Command.link(self.env.ref("bsc_okr.group_okr_manager").id)
+        ]
+        self.assertEqual(wm.wizard_failures(self.env, self.user_hr), [])
+
     def test_relations_from_readable_models(self):
         """Many2one/x2many from any model to an OKR model: a domain search
         through it and its display names reveal nothing."""
