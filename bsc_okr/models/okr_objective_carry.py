@@ -14,22 +14,18 @@ class OkrObjective(models.Model):
     original keeps its grade and history. An objective is carried once.
     """
 
-    _inherit = "okr.objective"
+    _inherit = "okr.objective"  # pylint: disable=consider-merging-classes-inherited
 
-    retrospective_ids = fields.One2many(
-        "okr.retrospective", "objective_id", string="Retrospectives"
-    )
+    retrospective_ids = fields.One2many("okr.retrospective", "objective_id")
     retrospective_id = fields.Many2one(
         "okr.retrospective",
         compute="_compute_retrospective_id",
-        string="Retrospective",
     )
     has_retrospective = fields.Boolean(
         compute="_compute_retrospective_id", search="_search_has_retrospective"
     )
     carried_from_id = fields.Many2one(
         "okr.objective",
-        string="Carried From",
         readonly=True,
         copy=False,
         index=True,
@@ -39,7 +35,6 @@ class OkrObjective(models.Model):
     carried_to_ids = fields.One2many(
         "okr.objective",
         "carried_from_id",
-        string="Carried To",
         readonly=True,
         help="The objective of a later cycle that continues this one.",
     )
