@@ -392,6 +392,160 @@ def measure_evidence(env, runs=RUNS, log=print):
 
 
 # ----------------------------------------------------------------------
+# Measure 8: import of OKRs from a spreadsheet
+# ----------------------------------------------------------------------
+IMPORT_ROWS = 2000
+IMPORT_KRS_PER_OBJECTIVE = 4
+IMPORT_OWNERS = 50
+
+
+def _import_fixture(env):
+    """A running cycle, 50 owners with a work e-mail and the xlsx file of
+    2,000 key results (500 objectives) for them. Built in the measure's
+    transaction, rolled back."""
+    import io
+
+    import openpyxl
+
+    company = env.ref("base.main_company")
+    cycle = env["okr.cycle"].create(
+        {
+            "name": "Bench import cycle",
+            "company_id": company.id,
+            "cycle_type": "custom",
+            "date_start": date(2090, 1, 1),
+            "date_end": date(2090, 3, 31),
+        }
+    )
+    cycle.action_start()
+    department = env["hr.department"].create(
+        {"name": "Bench import", "company_id": company.id}
+    )
+    env["hr.employee"].create(
+        [
+            {
+                "name": f"Bench importee {i:02d}",
+                "work_email": f"bench.importee{i:02d}@example.com",
+                "company_id": company.id,
+                "department_id": department.id,
+            }
+            for i in range(IMPORT_OWNERS)
+        ]
+    )
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(
+        [
+            "Objective",
+            "Owner",
+            "Level",
+            "Cycle",
+            "Type",
+            "Key result",
+            "Start",
+            "Target",
+            "Unit",
+            "Weight",
+        ]
+    )
+    for n in range(IMPORT_ROWS):
+        objective = n // IMPORT_KRS_PER_OBJECTIVE
+        sheet.append(
+            [
+                f"Bench objective {objective:04d}",
+                f"bench.importee{objective % IMPORT_OWNERS:02d}@example.com",
+                "Individual",
+                cycle.name,
+                "Committed" if objective % 2 else "Aspirational",
+                f"Bench key result {n}",
+                0,
+                10 + n % 90,
+                "units",
+                1 + n % 3,
+            ]
+        )
+    output = io.BytesIO()
+    workbook.save(output)
+    env.flush_all()
+    return output.getvalue()
+
+
+def measure_import(env, runs=RUNS, log=print):
+    """Measure 8: the Import OKRs wizard on 2,000 rows, as the administrator
+    (an OKR administrator), with tracking on, everything flushed; each run
+    rolled back. Floor: the same two batched creates as superuser, values
+    already in memory (no file read, no check)."""
+    import base64
+
+    admin = env.ref("base.user_admin")
+    data = base64.b64encode(_import_fixture(env))
+    Wizard = env["okr.import.wizard"].with_user(admin)
+    ours, floor, queries = [], [], []
+    created = None
+    for run in range(runs + 1):
+        env.invalidate_all()
+        with env.cr.savepoint() as savepoint:
+            start_queries = env.cr.sql_log_count
+            start = time.perf_counter()
+            wizard = Wizard.create({"file": data, "filename": "bench.xlsx"})
+            wizard.action_import()
+            env.flush_all()
+            elapsed = time.perf_counter() - start
+            count = env.cr.sql_log_count - start_queries
+            if wizard.state != "done":
+                raise RuntimeError(f"bench import refused: {wizard.error_text}")
+            objectives = wizard.objective_ids
+            created = (len(objectives), len(objectives.key_result_ids))
+            obj_vals = objectives.read(
+                ["name", "owner_id", "cycle_id", "company_id", "level", "okr_type"],
+                load=None,
+            )
+            kr_vals = objectives.key_result_ids.read(
+                [
+                    "name",
+                    "owner_id",
+                    "start_value",
+                    "target_value",
+                    "unit",
+                    "weight",
+                    "sequence",
+                    "direction",
+                    "objective_id",
+                ],
+                load=None,
+            )
+            savepoint.close(rollback=True)
+        env.invalidate_all()
+        old_ids = [vals.pop("id") for vals in obj_vals]
+        for vals in kr_vals:
+            vals.pop("id")
+        with env.cr.savepoint() as savepoint:
+            start = time.perf_counter()
+            done = env["okr.objective"].create(obj_vals)
+            new_ids = dict(zip(old_ids, done.ids, strict=True))
+            for vals in kr_vals:
+                vals["objective_id"] = new_ids[vals["objective_id"]]
+            env["okr.key.result"].create(kr_vals)
+            env.flush_all()
+            floor_elapsed = time.perf_counter() - start
+            savepoint.close(rollback=True)
+        env.invalidate_all()
+        if run:
+            ours.append(elapsed)
+            floor.append(floor_elapsed)
+            queries.append(count)
+        log(f"  import run {run}: {elapsed:.3f}s floor {floor_elapsed:.3f}s {count} q")
+    return {
+        "rows": IMPORT_ROWS,
+        "objectives": created[0],
+        "key_results": created[1],
+        "queries": max(queries),
+        "ours": benchlib.median_min_max(ours),
+        "floor": benchlib.median_min_max(floor),
+    }
+
+
+# ----------------------------------------------------------------------
 # Measure 2: Excel export (child processes)
 # ----------------------------------------------------------------------
 def _rss_mb():

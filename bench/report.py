@@ -150,6 +150,17 @@ def scale_section(record):
             f"{_r(ratio)} | <= 2 s, <= 2x | "
             f"{_met(met)} |"
         )
+    imp = res.get("import")
+    if imp:
+        ratio = _ratio(imp["ours"], imp["floor"])
+        met = imp["ours"]["max"] < 30
+        lines.append(
+            f"| 8 | Import OKRs wizard, {imp['rows']} rows ({imp['objectives']} "
+            f"objectives, {imp['key_results']} key results, as drafts; "
+            f"{imp['queries']} queries) | {_s(imp['ours'])} | floor (the same two "
+            f"batched creates as superuser, no file, no checks) {_s(imp['floor'])} "
+            f"| {_r(ratio)} | < 30 s | {_met(met)} |"
+        )
     return lines
 
 

@@ -214,7 +214,7 @@ def run_measures(dbname, scale_name, runs, only, deferred=False):
             "bsc_okr.checkin_deferred_rollup", "1" if deferred else False
         )
         env.cr.commit()
-    if "1" in only or "4" in only or "7" in only:
+    if {"1", "4", "7", "8"} & set(only):
         with benchlib.odoo_env(dbname) as env:
             if "1" in only:
                 say("measure 1: roll-up")
@@ -225,6 +225,9 @@ def run_measures(dbname, scale_name, runs, only, deferred=False):
             if "7" in only:
                 say("measure 7: evidence of the strategy map's links")
                 results["evidence"] = measures.measure_evidence(env, runs, say)
+            if "8" in only:
+                say("measure 8: import of 2,000 key results from a spreadsheet")
+                results["import"] = measures.measure_import(env, runs, say)
     if "2" in only:
         say("measure 2: Excel export (fresh process per run)")
         results["export"] = measures.export_in_process(dbname, runs, say)
@@ -255,7 +258,7 @@ def main(argv=None):
     parser.add_argument("--scale", choices=sorted(benchlib.SCALES), default="small")
     parser.add_argument("--db", default=None)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", default="1,2,3,4,5,7")
+    parser.add_argument("--only", default="1,2,3,4,5,7,8")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--generate-only", action="store_true")

@@ -14,7 +14,7 @@
     "application": True,
     "installable": True,
     "depends": ["hr", "portal", "mail", "report_xlsx", "web_hierarchy"],
-    "external_dependencies": {"python": ["xlsxwriter", "numpy", "scipy"]},
+    "external_dependencies": {"python": ["xlsxwriter", "openpyxl", "numpy", "scipy"]},
     "uninstall_hook": "uninstall_hook",
     "data": [
         "security/bsc_okr_groups.xml",
@@ -42,6 +42,7 @@
         "views/okr_checkin_views.xml",
         "views/okr_retrospective_views.xml",
         "wizard/okr_checkin_wizard_views.xml",
+        "wizard/okr_import_wizard_views.xml",
         "views/bsc_objective_okr_views.xml",
         "security/okr_approval_security.xml",
         "data/mail_activity_type_data.xml",

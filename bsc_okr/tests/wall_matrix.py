@@ -133,6 +133,29 @@ NOT_PERSONAL = {
     "content); only administrators have an ACL line",
 }
 
+#: okr.* wizards that read or write OKR data: appraisal staff may not even
+#: open them (no ACL line for group_kpi_appraisal, and an AccessError when
+#: they hold a group that has one). model -> values that create one.
+WIZARDS = {
+    "okr.import.wizard": {},
+}
+
+
+def wizard_failures(env, user):
+    """Sentences for each wizard of ``WIZARDS`` that ``user`` (appraisal
+    staff) could create (a transient record is read by its creator only)."""
+    failures = []
+    for model, vals in WIZARDS.items():
+        Wizard = env[model].with_user(user)
+        try:
+            with env.cr.savepoint():
+                Wizard.create(dict(vals))
+            failures.append(f"{user.login} created a {model}")
+        except AccessError:
+            continue  # refused, as it must be
+    return failures
+
+
 #: Operations on the attacked model itself.
 OPERATIONS = (
     "search",
@@ -457,7 +480,7 @@ def static_failures(env):
     group = env.ref("bsc_okr.group_kpi_appraisal")
     walled = walled_models(env)
     for access in env["ir.model.access"].sudo().search([("group_id", "=", group.id)]):
-        if access.model_id.model in walled:
+        if access.model_id.model in walled | set(WIZARDS):
             failures.append(
                 f"group_kpi_appraisal has an ACL line on {access.model_id.model} "
                 f"({access.name})"
