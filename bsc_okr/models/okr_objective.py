@@ -66,6 +66,9 @@ class OkrObjective(models.Model):
     _order = "cycle_id desc, sequence, id"
     _check_company_auto = True
     _rec_name = "name"
+    # Whoever may read the objective discusses it (owner, managers, readers
+    # among the followers), from the back end or the portal's chatter.
+    _mail_post_access = "read"
 
     _approval_transitions = [
         {
@@ -1092,6 +1095,45 @@ class OkrObjective(models.Model):
         self.ensure_one()
         path = f"/my/okrs/{self.id}" if user.share else f"/odoo/okr.objective/{self.id}"
         return self.get_base_url() + path
+
+    # ------------------------------------------------------------------
+    # Chatter (back end and the portal page)
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        """The objective if the user may ``mode`` it, else an empty recordset.
+
+        Every chatter route (``/mail/message/post``, ``/mail/chatter_fetch``,
+        ``/portal/chatter_init``, attachments, reactions) asks this. The
+        portal's version falls back to an access token or a signed link;
+        objectives have neither (the portal page has no token fallback
+        either), and that fallback would read a field that does not exist
+        (a 500 on a forged token). Only the user's own rights decide here,
+        the same record rules as ``/my/okrs/<id>``: another person's
+        objective answers 404, whatever token comes with the request.
+        """
+        if not isinstance(thread_id, int) or isinstance(thread_id, bool):
+            return self.browse()
+        thread = self.browse(thread_id)
+        if thread.exists() and thread.sudo(False).has_access(mode):
+            return thread
+        return self.browse()
+
+    def _get_access_action(self, access_uid=None, force_website=False):
+        """Portal users open the objective on its portal page (the link of a
+        chatter notification), internal users on the back-end form."""
+        self.ensure_one()
+        user = self.env["res.users"].browse(access_uid) if access_uid else self.env.user
+        if force_website or user.share:
+            return {
+                "type": "ir.actions.act_url",
+                "url": f"/my/okrs/{self.id}",
+                "target": "self",
+                "res_id": self.id,
+            }
+        return super()._get_access_action(
+            access_uid=access_uid, force_website=force_website
+        )
 
     @api.model
     def _cron_checkin_reminders(self):

@@ -46,6 +46,7 @@ from . import test_i18n_coverage
 from . import test_i18n_zh_tw
 from . import test_demo_logins
 from . import test_portal
+from . import test_portal_chatter_grading
 from . import test_kpi_appraisal
 from . import test_security_appraisal_wall
 from . import test_security_doc

@@ -587,3 +587,31 @@ class TestAppraisalWallHttp(HttpCase, WallCase):
                     [("what_learned", "=", "Appraisal note")]
                 )
             )
+            # The portal chatter of the objective pages (issue 17): nothing
+            # read, nothing posted, whatever token comes along.
+            for record in self.wall_objectives:
+                for route, params in wm.chatter_routes(record):
+                    with self.subTest(route=route, record=record.id, strict=strict):
+                        response = self.url_open(
+                            route,
+                            data=json.dumps({"params": params}),
+                            headers={"Content-Type": "application/json"},
+                        )
+                        self.assertLess(response.status_code, 500)
+                        self.assertNotIn(wm.SECRET, response.text)
+                        error = (response.json() or {}).get("error")
+                        if error:
+                            # A refusal, not a crash.
+                            self.assertIn(
+                                error["data"]["name"], wm.CHATTER_REFUSALS, error
+                            )
+        self.assertFalse(
+            self.env["mail.message"].search_count(
+                [
+                    ("model", "=", "okr.objective"),
+                    ("res_id", "in", self.wall_objectives.ids),
+                    ("author_id", "=", self.user_hr.partner_id.id),
+                ]
+            ),
+            "appraisal staff posted on an OKR",
+        )

@@ -549,3 +549,37 @@ def relation_routes(env, walled, readers=("hr.employee", "hr.employee.public")):
                 ):
                     routes.append((model_name, f"{name}.{sub_name}", sub.comodel_name))
     return routes
+
+
+#: The errors a chatter route may answer with when it refuses.
+CHATTER_REFUSALS = (
+    "werkzeug.exceptions.NotFound",
+    "werkzeug.exceptions.Forbidden",
+    "odoo.exceptions.AccessError",
+)
+
+
+def chatter_routes(objective):
+    """``[(route, params)]``: the JSON routes of the portal chatter on an
+    objective page (issue 17), each with no token, a forged token and a
+    forged signed link; appraisal staff must read and post nothing."""
+    routes = []
+    for extra in ({}, {"token": "forged"}, {"hash": "forged", "pid": 1}):
+        thread = {"thread_model": "okr.objective", "thread_id": objective.id, **extra}
+        routes += [
+            ("/portal/chatter_init", thread),
+            ("/mail/chatter_fetch", thread),
+            ("/mail/thread/data", {**thread, "request_list": ["followers"]}),
+            (
+                "/mail/message/post",
+                {
+                    **thread,
+                    "post_data": {
+                        "body": "From appraisal",
+                        "message_type": "comment",
+                        "subtype_xmlid": "mail.mt_comment",
+                    },
+                },
+            ),
+        ]
+    return routes
