@@ -387,6 +387,7 @@ class OkrPortal(OkrPortalForm):
         check-ins (latest first) and progress chart."""
         panel = {
             "can_checkin_ids": set(key_results._okr_filter_can_checkin().ids),
+            "can_grade_ids": set(key_results._okr_filter_can_grade().ids),
             "checkins_by_kr": {},
             "charts": {},
             "pending_checkins": key_results._okr_pending_figures(),
@@ -766,6 +767,47 @@ class OkrPortal(OkrPortalForm):
             errors,
             apply,
             "checked_in",
+            render,
+        )
+
+    # ------------------------------------------------------------------
+    # Grading (the rule: okr.key.result._okr_give_grade)
+    # ------------------------------------------------------------------
+    GRADE_FIELDS = ("grade", "grade_note")
+
+    def _okr_grade_vals(self, post):
+        env = request.env
+        errors = {}
+        grade, errors["grade"] = self._okr_number(post, "grade", env._("Grade"))
+        note, errors["grade_note"] = self._okr_text(
+            post, "grade_note", env._("Why this grade"), max_length=TEXT_MAX
+        )
+        errors = {k: v for k, v in errors.items() if v}
+        return {"grade": grade, "note": note}, errors
+
+    @route(
+        "/my/key-results/<int:kr_id>/grade",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_grade(self, kr_id, **post):
+        key_result = self._okr_get("okr.key.result", kr_id)
+        back, render = self._okr_checkin_target(key_result)
+        vals, errors = self._okr_grade_vals(post)
+
+        def apply():
+            key_result._okr_give_grade(vals["grade"], vals["note"])
+            return back
+
+        return self._okr_submit_form(
+            post,
+            f"grade_{kr_id}",
+            self.GRADE_FIELDS,
+            errors,
+            apply,
+            "graded",
             render,
         )
 

@@ -566,6 +566,18 @@ class TestAppraisalWallHttp(HttpCase, WallCase):
             for record in self.wall_key_results:
                 response = self.url_open(f"/my/key-results/{record.id}/checkin")
                 self.assertNotIn(wm.SECRET, response.text)
+                # Grading from the portal (issue 17): 404, nothing written.
+                response = self.url_open(
+                    f"/my/key-results/{record.id}/grade",
+                    data={
+                        "grade": "1.0",
+                        "grade_note": "From appraisal",
+                        "form_key": f"wall-{record.id}-{strict}",
+                        "csrf_token": http.Request.csrf_token(self),
+                    },
+                )
+                self.assertEqual(response.status_code, 404)
+                self.assertNotIn(wm.SECRET, response.text)
             response = self.url_open(
                 "/my/okrs/reminders",
                 data={"optout": "1", "csrf_token": http.Request.csrf_token(self)},
@@ -614,4 +626,8 @@ class TestAppraisalWallHttp(HttpCase, WallCase):
                 ]
             ),
             "appraisal staff posted on an OKR",
+        )
+        self.assertFalse(
+            self.wall_key_results.filtered("is_grade_overridden"),
+            "appraisal staff graded an OKR",
         )
