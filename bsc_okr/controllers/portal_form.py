@@ -57,6 +57,7 @@ class OkrPortalForm(CustomerPortal):
             "withdrawn": env._("The approval request was withdrawn."),
             "activated": env._("Your objective is active: check-ins are open."),
             "checked_in": env._("Your check-in was saved."),
+            "graded": env._("Your grade was saved."),
             "approved": env._("The request was approved."),
             "rejected": env._("The request was rejected; the owner sees your reason."),
             "plan_created": env._("Your learning plan was proposed."),

@@ -387,6 +387,7 @@ class OkrPortal(OkrPortalForm):
         check-ins (latest first) and progress chart."""
         panel = {
             "can_checkin_ids": set(key_results._okr_filter_can_checkin().ids),
+            "can_grade_ids": set(key_results._okr_filter_can_grade().ids),
             "checkins_by_kr": {},
             "charts": {},
             "pending_checkins": key_results._okr_pending_figures(),
@@ -427,6 +428,11 @@ class OkrPortal(OkrPortalForm):
             ),
             **self._okr_checkin_panel(key_results),
             can_edit=objective._okr_can_edit(),
+            retrospective=objective.retrospective_id,
+            can_write_retrospective=objective._okr_retrospective_open_to_owner(),
+            next_steps=env["okr.retrospective"]
+            ._fields["next_step"]
+            ._description_selection(env),
             workflow_actions=objective._okr_workflow_actions(),
             can_approve=objective.approval_can_approve,
             parents=parents,
@@ -498,6 +504,50 @@ class OkrPortal(OkrPortalForm):
             "kr_new",
             self.KR_FIELDS,
             self._okr_kr_vals,
+            apply,
+            "saved",
+        )
+
+    # ------------------------------------------------------------------
+    # Retrospective (the owner, while the cycle is graded)
+    # ------------------------------------------------------------------
+    RETROSPECTIVE_FIELDS = ("what_worked", "what_did_not", "what_learned", "next_step")
+
+    def _okr_retrospective_vals(self, post):
+        env = request.env
+        Retro = env["okr.retrospective"]
+        vals, errors = {}, {}
+        for name in ("what_worked", "what_did_not", "what_learned"):
+            label = Retro._fields[name].get_description(env)["string"]
+            value, error = self._okr_text(post, name, label, max_length=TEXT_MAX)
+            vals[name] = clean_text(value) or False
+            if error:
+                errors[name] = error
+        next_step = self._okr_raw(post, "next_step")
+        steps = dict(Retro._fields["next_step"]._description_selection(env))
+        if next_step and next_step not in steps:
+            errors["next_step"] = env._("Choose one of the next steps offered.")
+        vals["next_step"] = next_step or False
+        return vals, errors
+
+    @route(
+        "/my/okrs/<int:objective_id>/retrospective",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_retrospective(self, objective_id, **post):
+        def apply(objective, vals):
+            objective._okr_write_retrospective(vals)
+
+        return self._okr_post_on_record(
+            "okr.objective",
+            objective_id,
+            post,
+            "retrospective",
+            self.RETROSPECTIVE_FIELDS,
+            self._okr_retrospective_vals,
             apply,
             "saved",
         )
@@ -717,6 +767,47 @@ class OkrPortal(OkrPortalForm):
             errors,
             apply,
             "checked_in",
+            render,
+        )
+
+    # ------------------------------------------------------------------
+    # Grading (the rule: okr.key.result._okr_give_grade)
+    # ------------------------------------------------------------------
+    GRADE_FIELDS = ("grade", "grade_note")
+
+    def _okr_grade_vals(self, post):
+        env = request.env
+        errors = {}
+        grade, errors["grade"] = self._okr_number(post, "grade", env._("Grade"))
+        note, errors["grade_note"] = self._okr_text(
+            post, "grade_note", env._("Why this grade"), max_length=TEXT_MAX
+        )
+        errors = {k: v for k, v in errors.items() if v}
+        return {"grade": grade, "note": note}, errors
+
+    @route(
+        "/my/key-results/<int:kr_id>/grade",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_grade(self, kr_id, **post):
+        key_result = self._okr_get("okr.key.result", kr_id)
+        back, render = self._okr_checkin_target(key_result)
+        vals, errors = self._okr_grade_vals(post)
+
+        def apply():
+            key_result._okr_give_grade(vals["grade"], vals["note"])
+            return back
+
+        return self._okr_submit_form(
+            post,
+            f"grade_{kr_id}",
+            self.GRADE_FIELDS,
+            errors,
+            apply,
+            "graded",
             render,
         )
 

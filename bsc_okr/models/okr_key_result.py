@@ -1,4 +1,5 @@
 import datetime
+import math
 from collections import defaultdict
 
 from odoo import SUPERUSER_ID, api, fields, models
@@ -690,17 +691,93 @@ class OkrKeyResult(models.Model):
             self.objective_id._okr_ensure_key_results_editable()
 
     def _okr_ensure_grading_open(self):
+        # Every write of the grading fields (the back-end form, RPC) asks
+        # the rule the portal asks through _okr_give_grade.
         for key_result in self:
-            if key_result.cycle_id.state != "grading" and not (
-                self.env.user.has_group("bsc_okr.group_okr_admin")
-            ):
-                raise UserError(
-                    self.env._(
-                        "Grades are reviewed while the cycle is being graded; "
-                        "the cycle %(cycle)s is not.",
-                        cycle=key_result.cycle_id.name,
-                    )
-                )
+            refusal = key_result._okr_grading_refusal()
+            if refusal:
+                raise UserError(refusal)
+
+    def _okr_grading_window_refusal(self):
+        """Why grades of this key result cannot be reviewed now (the cycle
+        is not being graded; OKR administrators may correct them any time),
+        or False. Checked by every write of the grading fields."""
+        self.ensure_one()
+        if self.cycle_id.state != "grading" and not (
+            self.env.user.has_group("bsc_okr.group_okr_admin")
+        ):
+            return self.env._(
+                "Grades are reviewed while the cycle is being graded; "
+                "the cycle %(cycle)s is not.",
+                cycle=self.cycle_id.name,
+            )
+        return False
+
+    def _okr_grading_refusal(self):
+        """Why the current user may not grade this key result now, or False.
+
+        The one rule of grading, for the back end and the portal: the cycle
+        is being graded, the objective ran (it is graded), and the user may
+        edit the key result (its owner, the objective's owner, their
+        managers, by the record rules).
+        """
+        self.ensure_one()
+        refusal = self._okr_grading_window_refusal()
+        if refusal:
+            return refusal
+        if not self.objective_is_graded:
+            return self.env._(
+                "Only objectives that ran are graded; %(objective)s did not.",
+                objective=self.objective_id.name,
+            )
+        if not self.has_access("write"):
+            return self.env._(
+                "Only the owner of a key result, or of its objective, grades it."
+            )
+        return False
+
+    def _okr_filter_can_grade(self):
+        """The key results of ``self`` the current user may grade now: the
+        checks of :meth:`_okr_grading_refusal`, the rights in one query."""
+        open_ones = self.filtered(
+            lambda kr: kr.objective_is_graded and not kr._okr_grading_window_refusal()
+        )
+        return open_ones._filtered_access("write")
+
+    def _okr_give_grade(self, grade, note=None):
+        """Grade this key result ``grade`` (0.0-1.0) as the current user.
+
+        The measured grade needs no reason and clears an override; any other
+        grade overrides it and needs ``note``. Refusals are translated
+        UserErrors and ValidationErrors, raised before anything is written.
+        """
+        self.ensure_one()
+        refusal = self._okr_grading_refusal()
+        if refusal:
+            raise UserError(refusal)
+        if (
+            isinstance(grade, bool)
+            or not isinstance(grade, int | float)
+            or not math.isfinite(grade)
+            or not 0.0 <= grade <= 1.0
+        ):
+            raise ValidationError(
+                self.env._("A grade runs from 0.0 to 1.0, for example 0.7.")
+            )
+        grade = round(float(grade), 2)
+        note = (note or "").strip()
+        if grade == round(grading.kr_grade(self.progress), 2):
+            vals = {"is_grade_overridden": False, "grade_override": 0.0}
+            if note:
+                vals["grade_note"] = note
+        else:
+            vals = {
+                "is_grade_overridden": True,
+                "grade_override": grade,
+                "grade_note": note or False,
+            }
+        self.write(vals)
+        return True
 
     # ------------------------------------------------------------------
     # Automatic sources: the live mixin of bsc_okr, or a scorecard measure

@@ -63,4 +63,5 @@ from . import test_rules
 from . import test_snapshot_rules
 from . import test_architecture_seams
 from . import test_okr_tracking
+from . import test_okr_retrospective
 from . import test_okr_import

@@ -308,7 +308,9 @@ class TestPortalSafety(PortalCase):
             f"/my/okrs/{self.draft.id}/activate",
             f"/my/okrs/{obj.id}/approve",
             f"/my/okrs/{obj.id}/reject",
+            f"/my/okrs/{obj.id}/retrospective",
             f"/my/key-results/{kr.id}/checkin",
+            f"/my/key-results/{kr.id}/grade",
             f"/my/learning-plans/{plan.id}/findings",
             f"/my/learning-plans/{plan.id}/request",
             f"/my/learning-plans/{plan.id}/approve",
@@ -322,6 +324,8 @@ class TestPortalSafety(PortalCase):
             "confidence": "5",
             "reason": "No",
             "to_state": "learn",
+            "grade": "1.0",
+            "grade_note": "Hijacked",
         }
         for user in (self.user_peer, self.user_portal2, self.user_hr):
             self.login(user)
@@ -333,6 +337,7 @@ class TestPortalSafety(PortalCase):
         self.assertEqual(obj.name, "Halve changeover time")
         self.assertEqual(len(obj.key_result_ids), 1)
         self.assertFalse(kr.checkin_ids)
+        self.assertFalse(kr.is_grade_overridden)
         self.assertEqual(self.draft.state, "approved")
         self.assertEqual(plan.state, "propose")
         self.assertFalse(plan.finding_ids)

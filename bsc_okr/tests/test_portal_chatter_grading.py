@@ -9,6 +9,8 @@ appraisal staff get 404 or nothing, a forged token opens nothing.
 
 import json
 
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .test_portal import PortalCase
@@ -240,3 +242,151 @@ class TestPortalChatterTour(ChatterCase):
         self.assertEqual(len(message), 1)
         self.assertIn("Line 2 moulds all checked", message.body)
         self.assertEqual(message.author_id, self.user_portal.partner_id)
+
+
+class GradingCase(ChatterCase):
+    def grade(self, key_result, grade, note="", **extra):
+        return self.post(
+            f"/my/key-results/{key_result.id}/grade",
+            {"grade": grade, "grade_note": note, **extra},
+        )
+
+    def assertUngraded(self, key_result):
+        key_result.invalidate_recordset()
+        self.assertFalse(key_result.is_grade_overridden)
+        self.assertFalse(key_result.grade_note)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalGrading(GradingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._checkin(cls.kr_portal, 40, user=cls.user_portal)
+
+    def test_outside_the_window(self):
+        self.login(self.user_portal)
+        page = self.get(f"/my/okrs/{self.obj_portal.id}")
+        self.assertNotIn("o_okr_grade_form", page.text)
+        response = self.grade(self.kr_portal, "0.7", "Strike")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("while the cycle is being graded", response.text)
+        self.assertUngraded(self.kr_portal)
+        # The back end asks the same rule.
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self.kr_portal.with_user(self.user_portal)._okr_give_grade(0.7, "x")
+        self.assertUngraded(self.kr_portal)
+
+    def test_owner_grades_in_the_window(self):
+        self.cycle.action_start_grading()
+        self.login(self.user_portal)
+        page = self.get(f"/my/okrs/{self.obj_portal.id}")
+        self.assertIn("o_okr_grade_form", page.text)
+        self.assertIn("0.40", page.text)
+        response = self.grade(self.kr_portal, "0.8", "The supplier strike ended early")
+        self.assertIn("Your grade was saved.", response.text)
+        self.kr_portal.invalidate_recordset()
+        self.assertTrue(self.kr_portal.is_grade_overridden)
+        self.assertEqual(self.kr_portal.grade, 0.8)
+        self.assertEqual(self.obj_portal.grade, 0.8)
+        # Back to the measured grade: no reason needed, the override goes.
+        response = self.grade(self.kr_portal, "0.4")
+        self.assertIn("Your grade was saved.", response.text)
+        self.kr_portal.invalidate_recordset()
+        self.assertFalse(self.kr_portal.is_grade_overridden)
+        self.assertEqual(self.kr_portal.grade, 0.4)
+
+    def test_bad_grades(self):
+        self.cycle.action_start_grading()
+        self.login(self.user_portal)
+        for raw in ("nan", "NaN", "inf", "-inf", "1e999", "1.5", "-0.1", "abc", ""):
+            with self.subTest(raw=raw):
+                response = self.grade(self.kr_portal, raw, "A reason")
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("o_okr_grade_form", response.text)
+                self.assertNotIn("Your grade was saved.", response.text)
+                self.assertUngraded(self.kr_portal)
+        # A grade other than the measured one needs its reason.
+        response = self.grade(self.kr_portal, "0.9", "  ")
+        self.assertIn("Say why you override the grade", response.text)
+        self.assertUngraded(self.kr_portal)
+        # A list instead of a value, and smuggled fields: nothing written.
+        response = self.grade(self.kr_portal, "0.9", "x", is_grade_overridden="1")
+        self.assertIn("were ignored", response.text)
+        # The back end refuses the same values (one rule).
+        kr = self.kr_portal.with_user(self.user_portal)
+        for value in (float("nan"), float("inf"), 1.01, -1, True, "0.5", None):
+            with self.subTest(value=value):
+                with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                    kr._okr_give_grade(value, "A reason")
+
+    def test_other_peoples_key_results(self):
+        self.cycle.action_start_grading()
+        # A colleague contributing to the key result reads it, but may not
+        # grade it: a form error, nothing written.
+        self.kr_portal.contributor_ids = [Command.link(self.emp_portal2.id)]
+        self.login(self.user_portal2)
+        response = self.grade(self.kr_portal, "1.0", "Mine now")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Only the owner of a key result", response.text)
+        self.assertUngraded(self.kr_portal)
+        # Those who cannot read it: 404 and none of its data.
+        for user in (self.user_peer, self.user_hr):
+            self.login(user)
+            for kr in (self.kr_portal, self.kr_employee):
+                response = self.grade(kr, "1.0", "Hijack")
+                self.assertEqual(response.status_code, 404, user.login)
+                self.assertNoData(response, "Fewer broken moulds", "Halve changeover")
+        response = self.post("/my/key-results/999999999/grade", {"grade": "1"})
+        self.assertEqual(response.status_code, 404)
+        self.assertUngraded(self.kr_portal)
+        self.assertUngraded(self.kr_employee)
+
+    def test_objective_that_did_not_run(self):
+        self.cycle.action_start_grading()
+        self.login(self.user_employee)
+        response = self.grade(self.kr_draft, "0.5", "Never started")
+        self.assertIn("Only objectives that ran are graded", response.text)
+        self.assertUngraded(self.kr_draft)
+        # The back-end form's write asks the same rule.
+        with self.assertRaises(UserError) as refusal, self.env.cr.savepoint():
+            self.kr_draft.with_user(self.user_employee).write(
+                {
+                    "is_grade_overridden": True,
+                    "grade_override": 0.5,
+                    "grade_note": "Never started",
+                }
+            )
+        self.assertIn("Only objectives that ran", str(refusal.exception))
+        self.assertUngraded(self.kr_draft)
+
+    def test_manager_grades_the_team(self):
+        """The manager may edit the team's key results in the back end, so
+        the same rule lets them grade from the portal."""
+        self.cycle.action_start_grading()
+        self.login(self.user_manager)
+        response = self.grade(self.kr_portal, "0.5", "Counted the spare moulds")
+        self.assertIn("Your grade was saved.", response.text)
+        self.kr_portal.invalidate_recordset()
+        self.assertEqual(self.kr_portal.grade, 0.5)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalGradingTour(GradingCase):
+    browser_size = "375x812"
+    touch_enabled = True
+
+    def test_tour_comment_and_grade_on_a_phone(self):
+        self._checkin(self.kr_portal, 40, user=self.user_portal)
+        self.cycle.action_start_grading()
+        self.start_tour(
+            f"/my/okrs/{self.obj_portal.id}",
+            "bsc_okr_portal_chatter_grading_tour",
+            login="t_portal",
+        )
+        self.assertIn("Line 2 moulds all checked", self.comments(self.obj_portal).body)
+        self.kr_portal.invalidate_recordset()
+        self.assertEqual(self.kr_portal.grade, 0.8)
+        self.assertEqual(
+            self.kr_portal.grade_note, "Fewer moulds broke than we measured"
+        )

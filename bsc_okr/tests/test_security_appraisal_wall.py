@@ -101,6 +101,18 @@ class WallCase(LearningCase):
         cls.wall_progress_history = cls.env["okr.progress.history"].search(
             [("objective_id", "in", cls.wall_objectives.ids)]
         )
+        # A retrospective of the public objective. Written as the system:
+        # the fixture's cycle is running, retrospectives are written while a
+        # cycle is graded (tested in test_okr_retrospective).
+        cls.wall_retrospectives = cls.env["okr.retrospective"].create(
+            {
+                "objective_id": cls.obj_wall_public.id,
+                "what_worked": f"{secret} worked",
+                "what_learned": f"{secret} lesson",
+                "manager_comment": f"{secret} manager",
+                "next_step": "carry_over",
+            }
+        )
         cls.wall_stage_rows = cls.env["okr.learning.stage.report"].search(
             [("plan_id", "=", cls.wall_plan.id)]
         )
@@ -563,11 +575,39 @@ class TestAppraisalWallHttp(HttpCase, WallCase):
             for record in self.wall_key_results:
                 response = self.url_open(f"/my/key-results/{record.id}/checkin")
                 self.assertNotIn(wm.SECRET, response.text)
+                # Grading from the portal (issue 17): 404, nothing written.
+                response = self.url_open(
+                    f"/my/key-results/{record.id}/grade",
+                    data={
+                        "grade": "1.0",
+                        "grade_note": "From appraisal",
+                        "form_key": f"wall-{record.id}-{strict}",
+                        "csrf_token": http.Request.csrf_token(self),
+                    },
+                )
+                self.assertEqual(response.status_code, 404)
+                self.assertNotIn(wm.SECRET, response.text)
             response = self.url_open(
                 "/my/okrs/reminders",
                 data={"optout": "1", "csrf_token": http.Request.csrf_token(self)},
             )
             self.assertNotIn(wm.SECRET, response.text)
+            # The retrospective form of the portal: 404, nothing written.
+            for record in self.wall_objectives:
+                response = self.url_open(
+                    f"/my/okrs/{record.id}/retrospective",
+                    data={
+                        "what_learned": "Appraisal note",
+                        "csrf_token": http.Request.csrf_token(self),
+                    },
+                )
+                self.assertEqual(response.status_code, 404)
+                self.assertNotIn(wm.SECRET, response.text)
+            self.assertFalse(
+                self.env["okr.retrospective"].search(
+                    [("what_learned", "=", "Appraisal note")]
+                )
+            )
             # The portal chatter of the objective pages (issue 17): nothing
             # read, nothing posted, whatever token comes along.
             for record in self.wall_objectives:
@@ -595,4 +635,8 @@ class TestAppraisalWallHttp(HttpCase, WallCase):
                 ]
             ),
             "appraisal staff posted on an OKR",
+        )
+        self.assertFalse(
+            self.wall_key_results.filtered("is_grade_overridden"),
+            "appraisal staff graded an OKR",
         )
