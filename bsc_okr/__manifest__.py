@@ -41,6 +41,7 @@
         "views/okr_objective_public_views.xml",
         "views/okr_key_result_views.xml",
         "views/okr_checkin_views.xml",
+        "views/okr_retrospective_views.xml",
         "wizard/okr_checkin_wizard_views.xml",
         "wizard/okr_import_wizard_views.xml",
         "views/bsc_objective_okr_views.xml",

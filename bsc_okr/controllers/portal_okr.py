@@ -428,6 +428,11 @@ class OkrPortal(OkrPortalForm):
             ),
             **self._okr_checkin_panel(key_results),
             can_edit=objective._okr_can_edit(),
+            retrospective=objective.retrospective_id,
+            can_write_retrospective=objective._okr_retrospective_open_to_owner(),
+            next_steps=env["okr.retrospective"]
+            ._fields["next_step"]
+            ._description_selection(env),
             workflow_actions=objective._okr_workflow_actions(),
             can_approve=objective.approval_can_approve,
             parents=parents,
@@ -499,6 +504,50 @@ class OkrPortal(OkrPortalForm):
             "kr_new",
             self.KR_FIELDS,
             self._okr_kr_vals,
+            apply,
+            "saved",
+        )
+
+    # ------------------------------------------------------------------
+    # Retrospective (the owner, while the cycle is graded)
+    # ------------------------------------------------------------------
+    RETROSPECTIVE_FIELDS = ("what_worked", "what_did_not", "what_learned", "next_step")
+
+    def _okr_retrospective_vals(self, post):
+        env = request.env
+        Retro = env["okr.retrospective"]
+        vals, errors = {}, {}
+        for name in ("what_worked", "what_did_not", "what_learned"):
+            label = Retro._fields[name].get_description(env)["string"]
+            value, error = self._okr_text(post, name, label, max_length=TEXT_MAX)
+            vals[name] = clean_text(value) or False
+            if error:
+                errors[name] = error
+        next_step = self._okr_raw(post, "next_step")
+        steps = dict(Retro._fields["next_step"]._description_selection(env))
+        if next_step and next_step not in steps:
+            errors["next_step"] = env._("Choose one of the next steps offered.")
+        vals["next_step"] = next_step or False
+        return vals, errors
+
+    @route(
+        "/my/okrs/<int:objective_id>/retrospective",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_okr_retrospective(self, objective_id, **post):
+        def apply(objective, vals):
+            objective._okr_write_retrospective(vals)
+
+        return self._okr_post_on_record(
+            "okr.objective",
+            objective_id,
+            post,
+            "retrospective",
+            self.RETROSPECTIVE_FIELDS,
+            self._okr_retrospective_vals,
             apply,
             "saved",
         )

@@ -53,6 +53,8 @@ from . import okr_objective_learning
 from . import okr_objective_lists
 from . import bsc_initiative_learning
 from . import okr_portal_submission
+from . import okr_retrospective
+from . import okr_objective_carry
 from . import bsc_appraisal_period
 from . import bsc_kpi_definition
 from . import bsc_kpi_sheet

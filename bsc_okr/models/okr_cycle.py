@@ -103,6 +103,16 @@ class OkrCycle(models.Model):
         "server log says why); it tries again the next day.",
     )
     objective_count = fields.Integer(compute="_compute_objective_count")
+    missing_retrospective_ids = fields.Many2many(
+        "okr.objective",
+        compute="_compute_missing_retrospective_ids",
+        string="Without Retrospective",
+        help="The objectives of this cycle, as far as you may see them, that "
+        "ran and have no retrospective yet.",
+    )
+    missing_retrospective_count = fields.Integer(
+        compute="_compute_missing_retrospective_ids"
+    )
 
     _sql_constraints = [
         (
@@ -126,6 +136,39 @@ class OkrCycle(models.Model):
         )
         for cycle in self:
             cycle.objective_count = counts.get(cycle, 0)
+
+    @api.depends_context("uid")
+    @api.depends("objective_ids.retrospective_ids", "objective_ids.state")
+    def _compute_missing_retrospective_ids(self):
+        # With the reader's rights: the cycle is everybody's calendar, the
+        # objectives are not.
+        missing = self.env["okr.objective"].search(
+            [*self._okr_missing_retrospectives_domain(), ("cycle_id", "in", self.ids)]
+        )
+        for cycle in self:
+            cycle.missing_retrospective_ids = missing.filtered(
+                lambda o, c=cycle: o.cycle_id == c
+            )
+            cycle.missing_retrospective_count = len(cycle.missing_retrospective_ids)
+
+    @api.model
+    def _okr_missing_retrospectives_domain(self):
+        """The objectives that ran and have no retrospective."""
+        return [
+            ("state", "in", ("active", "graded")),
+            ("has_retrospective", "=", False),
+        ]
+
+    def action_view_missing_retrospectives(self):
+        """The objectives of this cycle still without a retrospective."""
+        self.ensure_one()
+        action = self.action_view_objectives()
+        action["name"] = self.env._("Objectives without Retrospective")
+        action["domain"] = [
+            ("cycle_id", "=", self.id),
+            *self._okr_missing_retrospectives_domain(),
+        ]
+        return action
 
     @api.onchange("cycle_type", "date_start")
     def _onchange_dates(self):
@@ -294,12 +337,17 @@ class OkrCycle(models.Model):
         return True
 
     def action_close(self):
-        """Grading -> closed: active objectives become graded, check-ins stop."""
+        """Grading -> closed: active objectives become graded, check-ins stop,
+        the objectives whose retrospective says so are carried over into the
+        next cycle, and the chatter counts those left without a
+        retrospective."""
         self._set_state("closed", ("grading",))
         # The cycle's rights were checked by _set_state; grading follows.
         self.objective_ids.filtered(
             lambda o: o.state == "active"
         )._okr_apply_system_state("graded")
+        for cycle in self:
+            cycle._okr_close_retrospectives()
         for cycle in self:
             cycle._okr_send_template(
                 "bsc_okr.okr_cycle_mail_template_closed",
@@ -308,6 +356,41 @@ class OkrCycle(models.Model):
                 )._okr_people_to_notify(),
             )
         return True
+
+    def _okr_close_retrospectives(self):
+        """At close: carry over the objectives whose next step is "carry
+        over" (not carried yet), and say in the chatter how many were
+        carried and how many closed without a retrospective (counts only:
+        the cycle's chatter is everybody's, the objectives' titles are not;
+        the cycle's form lists them to whoever may read them)."""
+        self.ensure_one()
+        # The user closes the cycle (an OKR administrator or the daily job):
+        # every objective of it is theirs to grade and carry.
+        objectives = self.objective_ids.filtered(lambda o: o.state == "graded")
+        to_carry = objectives.retrospective_ids.filtered(
+            lambda r: r.next_step == "carry_over"
+        ).objective_id.filtered(lambda o: not o.carried_to_ids)
+        copies = to_carry._okr_carry_over(closing=True)
+        missing = objectives.filtered(lambda o: not o.retrospective_ids)
+        notes = []
+        if copies:
+            notes.append(
+                self.env._(
+                    "%(count)s objectives were carried over to %(cycle)s.",
+                    count=len(copies),
+                    cycle=copies[:1].cycle_id.display_name,
+                )
+            )
+        if missing:
+            notes.append(
+                self.env._(
+                    "%(count)s objectives closed without a retrospective.",
+                    count=len(missing),
+                )
+            )
+        if notes:
+            self.message_post(body=" ".join(notes), subtype_xmlid="mail.mt_note")
+        return copies
 
     def action_generate_next(self):
         """Create (or find) the cycle that follows each of these; open it."""

@@ -131,6 +131,14 @@ class OkrLearningPlan(models.Model):
         help="The OKR this plan runs on (created with the plan): its key "
         "results are the learning results, checked in monthly.",
     )
+    retrospective_id = fields.Many2one(
+        "okr.retrospective",
+        readonly=True,
+        copy=False,
+        index=True,
+        ondelete="set null",
+        help="The retrospective whose lesson this plan was proposed from.",
+    )
     goal_name = fields.Char(
         related="objective_id.name",
         readonly=False,

@@ -64,4 +64,5 @@ from . import test_snapshot_rules
 from . import test_architecture_seams
 from . import test_okr_tracking
 from . import test_okr_alerts
+from . import test_okr_retrospective
 from . import test_okr_import

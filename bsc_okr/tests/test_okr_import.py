@@ -11,7 +11,7 @@ import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..wizard import okr_import_wizard
 from . import wall_matrix as wm
@@ -544,6 +544,17 @@ class TestOkrImport(OkrCase):
     # ------------------------------------------------------------------
     # The template
     # ------------------------------------------------------------------
+    def test_template_before_choosing_a_file(self):
+        """The form saves without a file, so that the template can be
+        downloaded first (the button saves the wizard)."""
+        form = Form(self.env["okr.import.wizard"].with_user(self.user_manager))
+        wizard = form.save()
+        self.assertEqual(
+            wizard.action_download_template()["type"], "ir.actions.act_url"
+        )
+        with self.assertRaises(UserError):
+            wizard.action_import()
+
     def test_template_round_trip(self):
         wizard = self._wizard(self.user_manager, b"")
         action = wizard.action_download_template()

@@ -308,6 +308,7 @@ class TestPortalSafety(PortalCase):
             f"/my/okrs/{self.draft.id}/activate",
             f"/my/okrs/{obj.id}/approve",
             f"/my/okrs/{obj.id}/reject",
+            f"/my/okrs/{obj.id}/retrospective",
             f"/my/key-results/{kr.id}/checkin",
             f"/my/key-results/{kr.id}/grade",
             f"/my/learning-plans/{plan.id}/findings",

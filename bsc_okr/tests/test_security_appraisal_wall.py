@@ -105,6 +105,18 @@ class WallCase(LearningCase):
         cls.wall_progress_history = cls.env["okr.progress.history"].search(
             [("objective_id", "in", cls.wall_objectives.ids)]
         )
+        # A retrospective of the public objective. Written as the system:
+        # the fixture's cycle is running, retrospectives are written while a
+        # cycle is graded (tested in test_okr_retrospective).
+        cls.wall_retrospectives = cls.env["okr.retrospective"].create(
+            {
+                "objective_id": cls.obj_wall_public.id,
+                "what_worked": f"{secret} worked",
+                "what_learned": f"{secret} lesson",
+                "manager_comment": f"{secret} manager",
+                "next_step": "carry_over",
+            }
+        )
         cls.wall_stage_rows = cls.env["okr.learning.stage.report"].search(
             [("plan_id", "=", cls.wall_plan.id)]
         )
@@ -237,6 +249,15 @@ class TestAppraisalWall(WallCase):
 
     def test_no_acl_rule_or_employee_field_for_appraisal(self):
         self.assertEqual(wm.static_failures(self.env), [])
+
+    def test_okr_wizards_refused_to_appraisal(self):
+        """Appraisal staff open no OKR wizard (wall_matrix.WIZARDS), not
+        even when they also manage a team."""
+        self.assertEqual(wm.wizard_failures(self.env, self.user_hr), [])
+        self.user_hr.groups_id = [
+            Command.link(self.env.ref("bsc_okr.group_okr_manager").id)
+        ]
+        self.assertEqual(wm.wizard_failures(self.env, self.user_hr), [])
 
     def test_relations_from_readable_models(self):
         """Many2one/x2many from any model to an OKR model: a domain search
@@ -615,6 +636,22 @@ class TestAppraisalWallHttp(HttpCase, WallCase):
                 data={"optout": "1", "csrf_token": http.Request.csrf_token(self)},
             )
             self.assertNotIn(wm.SECRET, response.text)
+            # The retrospective form of the portal: 404, nothing written.
+            for record in self.wall_objectives:
+                response = self.url_open(
+                    f"/my/okrs/{record.id}/retrospective",
+                    data={
+                        "what_learned": "Appraisal note",
+                        "csrf_token": http.Request.csrf_token(self),
+                    },
+                )
+                self.assertEqual(response.status_code, 404)
+                self.assertNotIn(wm.SECRET, response.text)
+            self.assertFalse(
+                self.env["okr.retrospective"].search(
+                    [("what_learned", "=", "Appraisal note")]
+                )
+            )
             # The portal chatter of the objective pages (issue 17): nothing
             # read, nothing posted, whatever token comes along.
             for record in self.wall_objectives:

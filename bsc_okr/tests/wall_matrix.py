@@ -70,6 +70,13 @@ MODELS = {
         "aggregates": ["progress:avg", "confidence:avg"],
         "many2one": ["objective_id", "key_result_id"],
     },
+    "okr.retrospective": {
+        "export": ["what_learned", "manager_comment"],
+        "targets": "wall_retrospectives",
+        "employee_field": "owner_id",
+        "aggregates": ["__count"],
+        "many2one": ["objective_id", "cycle_id"],
+    },
     "okr.learning.plan": {
         "export": ["name"],
         "targets": "wall_plans",
